@@ -1,0 +1,17 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+def navigation(request):
+    """The main menu: registries now; later apps add their sections here."""
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {}
+    items = [
+        (_("工作台"), reverse("home")),
+        (_("开发区"), reverse("zone_list")),
+        (_("园区"), reverse("park_list")),
+        (_("产业链"), reverse("industrychain_list")),
+        (_("企业"), reverse("enterprise_list")),
+        (_("地市"), reverse("city_list")),
+    ]
+    return {"nav_items": items}

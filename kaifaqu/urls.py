@@ -1,0 +1,39 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from kaifaqu.core.views import home
+from kaifaqu.enterprises.api import EnterpriseViewSet
+from kaifaqu.enterprises.resources import EnterpriseResource
+from kaifaqu.zones.api import CityViewSet, IndustryChainViewSet, ParkViewSet, ZoneViewSet
+from kaifaqu.zones.resources import CityResource, IndustryChainResource, ParkResource, ZoneResource
+
+admin.site.site_header = _("开发区管理平台 · 管理后台")
+admin.site.site_title = _("开发区管理平台")
+
+router = DefaultRouter()
+router.register("cities", CityViewSet, basename="api-city")
+router.register("zones", ZoneViewSet, basename="api-zone")
+router.register("parks", ParkViewSet, basename="api-park")
+router.register("chains", IndustryChainViewSet, basename="api-industrychain")
+router.register("enterprises", EnterpriseViewSet, basename="api-enterprise")
+
+registry_urls = []
+for resource in (CityResource, ZoneResource, ParkResource, IndustryChainResource, EnterpriseResource):
+    registry_urls += resource.urls()
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("accounts/", include("kaifaqu.accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include(router.urls)),
+    path("api/auth/token/", obtain_auth_token, name="api-token"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    *registry_urls,
+]
