@@ -11,10 +11,12 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ("role", "is_active", "is_staff", "city")
     search_fields = ("username", "full_name", "phone", "organization")
     autocomplete_fields = ("zone", "enterprise")
-    fieldsets = BaseUserAdmin.fieldsets + (
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
         (_("角色与管辖范围"), {"fields": ("role", "city", "zone", "enterprise", "agent_rank")}),
         (_("联系信息"), {"fields": ("full_name", "phone", "organization")}),
     )
-    add_fieldsets = BaseUserAdmin.add_fieldsets + (
+    add_fieldsets = (
+        *BaseUserAdmin.add_fieldsets,
         (_("角色与管辖范围"), {"fields": ("role", "city", "zone", "enterprise", "agent_rank", "full_name")}),
     )

@@ -23,7 +23,12 @@ class User(AbstractUser):
         "zones.City", verbose_name=_("所属地市"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
     zone = models.ForeignKey(
-        "zones.Zone", verbose_name=_("所属开发区"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+        "zones.Zone",
+        verbose_name=_("所属开发区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
     )
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",

@@ -18,8 +18,7 @@ from .services import DeleteRefused, OutOfScope, delete_guarded
 def to_drf(exc: DjangoValidationError) -> serializers.ValidationError:
     if hasattr(exc, "error_dict"):
         detail = {
-            (api_settings.NON_FIELD_ERRORS_KEY if k == NON_FIELD_ERRORS else k): v
-            for k, v in exc.message_dict.items()
+            (api_settings.NON_FIELD_ERRORS_KEY if k == NON_FIELD_ERRORS else k): v for k, v in exc.message_dict.items()
         }
         return serializers.ValidationError(detail)
     return serializers.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: exc.messages})
@@ -92,7 +91,12 @@ class ScopedViewSet(viewsets.ModelViewSet):
             raise to_drf(exc) from exc
 
     @extend_schema(
-        request={"multipart/form-data": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}, "dry_run": {"type": "boolean"}}}},
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}, "dry_run": {"type": "boolean"}},
+            }
+        },
         responses={200: dict, 400: dict},
         description="All-or-nothing import of an .xlsx sheet laid out as the HTML template; every bad row is reported.",
     )

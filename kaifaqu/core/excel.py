@@ -271,8 +271,12 @@ class SheetSpec:
         for c in self.columns:
             notes.append([c.header, _("是") if c.required else _("否"), c.rule()])
         notes.append([])
-        notes.append([_("说明:按“%(key)s”匹配已有记录并更新,其余行新建。任何一行有错误时整张表都不会写入。") % {
-            "key": "+".join(self._column_for(k).header for k in self.key)}])
+        notes.append(
+            [
+                _("说明:按“%(key)s”匹配已有记录并更新,其余行新建。任何一行有错误时整张表都不会写入。")
+                % {"key": "+".join(self._column_for(k).header for k in self.key)}
+            ]
+        )
         return _save(wb)
 
     # -- import ---------------------------------------------------------------------------------
@@ -315,7 +319,7 @@ class SheetSpec:
         try:
             wb = CalamineWorkbook.from_filelike(fileobj)
             rows = wb.get_sheet_by_index(0).to_python(skip_empty_area=False)
-        except Exception as exc:  # noqa: BLE001 - any unreadable upload gets the same answer
+        except Exception as exc:
             raise ImportFailed([RowError(0, "", _("无法读取该文件,请上传由模板填写的 .xlsx 文件"))]) from exc
         return rows
 
@@ -330,7 +334,9 @@ class SheetSpec:
         from django.conf import settings
 
         if not can_write(self.user, self.model):
-            raise ImportFailed([RowError(0, "", _("您没有导入%(what)s的权限") % {"what": self.model._meta.verbose_name})])
+            raise ImportFailed(
+                [RowError(0, "", _("您没有导入%(what)s的权限") % {"what": self.model._meta.verbose_name})]
+            )
         # Header
         while rows and all(_cell_text(v) == "" for v in rows[-1]):
             rows.pop()
@@ -357,7 +363,9 @@ class SheetSpec:
         present = [c for c in self.columns if c.header in positions]
         data_rows = rows[1:]
         if len(data_rows) > settings.KFQ_IMPORT_MAX_ROWS:
-            raise ImportFailed([RowError(0, "", _("一次最多导入 %(n)s 行,请拆分文件") % {"n": settings.KFQ_IMPORT_MAX_ROWS})])
+            raise ImportFailed(
+                [RowError(0, "", _("一次最多导入 %(n)s 行,请拆分文件") % {"n": settings.KFQ_IMPORT_MAX_ROWS})]
+            )
 
         lookups = self.build_lookups()
         # Pass 1: parse cells.
@@ -404,11 +412,15 @@ class SheetSpec:
         for rownum, values in parsed:
             key = self._key_of(values)
             if key in foreign:
-                errors.append(RowError(rownum, header_of[self.key[-1]], _("该记录已存在,但不在您的管辖范围内,不能导入修改")))
+                errors.append(
+                    RowError(rownum, header_of[self.key[-1]], _("该记录已存在,但不在您的管辖范围内,不能导入修改"))
+                )
                 continue
             current = existing.get(key)
             if current is not None:
-                instance = self.model(**{f.attname: getattr(current, f.attname) for f in self.model._meta.concrete_fields})
+                instance = self.model(
+                    **{f.attname: getattr(current, f.attname) for f in self.model._meta.concrete_fields}
+                )
                 instance._state.adding = False
                 before = serialize(current)
             else:
@@ -483,8 +495,12 @@ class SheetSpec:
                 for rownum, inst, vals in chunk:
                     other = taken.get(vals)
                     if other is not None and other != inst.pk:
-                        text = str(message) if message else _("%(field)s“%(value)s”已存在") % {
-                            "field": header_of.get(fields[-1], fields[-1]), "value": vals[-1]}
+                        text = (
+                            str(message)
+                            if message
+                            else _("%(field)s“%(value)s”已存在")
+                            % {"field": header_of.get(fields[-1], fields[-1]), "value": vals[-1]}
+                        )
                         errors.append(RowError(rownum, header_of.get(fields[-1], ""), text))
         return errors
 
@@ -498,7 +514,8 @@ class SheetSpec:
                 if s[4]:
                     continue
                 if serialize(s[1]) != s[2] or any(
-                    set(o.pk for o in s[3][c.field]) != prefetched_m2m.get(s[1].pk, {}).get(c.field, set()) for c in m2m_cols
+                    set(o.pk for o in s[3][c.field]) != prefetched_m2m.get(s[1].pk, {}).get(c.field, set())
+                    for c in m2m_cols
                 ):
                     changed.append(s)
             result.created, result.updated = len(new), len(changed)
@@ -521,7 +538,11 @@ class SheetSpec:
             if pks and isinstance(self.model._default_manager.all(), ScopedQuerySet):
                 visible = set()
                 for chunk in _chunks(pks, 500):
-                    visible |= set(self.model._default_manager.for_user(self.user).filter(pk__in=chunk).values_list("pk", flat=True))
+                    visible |= set(
+                        self.model._default_manager.for_user(self.user)
+                        .filter(pk__in=chunk)
+                        .values_list("pk", flat=True)
+                    )
                 lost = [s[0] for s in new + changed if s[1].pk not in visible]
                 if lost:
                     raise ImportFailed([RowError(r, "", _("保存后该记录将不在您的管辖范围内")) for r in lost])

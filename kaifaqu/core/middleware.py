@@ -1,6 +1,6 @@
 """Per-request change context: every write made while serving a request names its user and source."""
 
-from .history import _current, ChangeContext
+from .history import ChangeContext, _current
 from .models import ChangeSource
 
 

@@ -111,7 +111,7 @@ class ChangeRecord(models.Model):
             if model is not None:
                 try:
                     label = str(model._meta.get_field(key).verbose_name)
-                except Exception:  # noqa: BLE001 - a field removed since the change was recorded
+                except Exception:
                     label = key
             rows.append((label, old, new))
         return rows

@@ -49,9 +49,15 @@ def dependents_message(blocking) -> str:
     parts = []
     for kind, count, names in blocking:
         more = _("等") if count > len(names) else ""
-        parts.append(_("%(kind)s %(count)s 条(%(names)s%(more)s)") % {
-            "kind": kind, "count": count, "names": "、".join(names), "more": more,
-        })
+        parts.append(
+            _("%(kind)s %(count)s 条(%(names)s%(more)s)")
+            % {
+                "kind": kind,
+                "count": count,
+                "names": "、".join(names),
+                "more": more,
+            }
+        )
     return _("无法删除:以下记录依赖它,请先处理:") + ";".join(parts)
 
 

@@ -60,7 +60,7 @@ def display(obj, path: str):
         if i == len(parts) - 1 and isinstance(value, models.Model):
             try:
                 f = value._meta.get_field(part)
-            except Exception:  # noqa: BLE001 - a property, not a field
+            except Exception:
                 f = None
             if f is not None and getattr(f, "choices", None):
                 return getattr(value, f"get_{part}_display")() or None
@@ -220,8 +220,14 @@ class ListView(ResourceView):
             next_sort = f"-{c.name}" if sort == c.name else c.name
             p = params.copy()
             p["sort"] = next_sort
-            headers.append({"label": header, "sortable": sortable, "url": "?" + p.urlencode(),
-                            "active": "asc" if sort == c.name else "desc" if sort == f"-{c.name}" else ""})
+            headers.append(
+                {
+                    "label": header,
+                    "sortable": sortable,
+                    "url": "?" + p.urlencode(),
+                    "active": "asc" if sort == c.name else "desc" if sort == f"-{c.name}" else "",
+                }
+            )
         export_params = params.copy()
         export_params["export"] = "xlsx"
         ctx = self.base_context(
@@ -242,7 +248,7 @@ def _field_label(model, dotted: str) -> str:
     for part in dotted.split("."):
         try:
             f = current._meta.get_field(part)
-        except Exception:  # noqa: BLE001
+        except Exception:
             return label
         label = str(f.verbose_name)
         current = f.related_model if f.is_relation else current
@@ -278,12 +284,14 @@ class DetailView(ResourceView):
             if hasattr(rel_model._default_manager, "for_user"):
                 qs = qs.filter(pk__in=rel_model._default_manager.for_user(request.user).values("pk"))
             items = list(qs[:100])
-            related.append({
-                "title": r.title,
-                "count": qs.count() if len(items) == 100 else len(items),
-                "headers": [_field_label(rel_model, c) for c in r.columns],
-                "rows": [(object_url(i), [format_value(display(i, c)) for c in r.columns]) for i in items],
-            })
+            related.append(
+                {
+                    "title": r.title,
+                    "count": qs.count() if len(items) == 100 else len(items),
+                    "headers": [_field_label(rel_model, c) for c in r.columns],
+                    "rows": [(object_url(i), [format_value(display(i, c)) for c in r.columns]) for i in items],
+                }
+            )
         history = list(ChangeRecord.objects.for_object(obj).select_related("user", "content_type")[:100])
         ctx = self.base_context(object=obj, fields=fields, related=related, history=history, title=str(obj))
         return render(request, "core/object_detail.html", ctx)
@@ -340,8 +348,11 @@ class DeleteView(ResourceView):
 class ImportView(ResourceView):
     def get(self, request):
         self.require_write()
-        return render(request, "core/object_import.html", self.base_context(title=_("导入%(what)s") % {
-            "what": self.model._meta.verbose_name_plural}))
+        return render(
+            request,
+            "core/object_import.html",
+            self.base_context(title=_("导入%(what)s") % {"what": self.model._meta.verbose_name_plural}),
+        )
 
     def post(self, request):
         self.require_write()
@@ -378,11 +389,13 @@ class AutocompleteView(ResourceView):
 def home(request):
     cards = []
     for model, resource in REGISTRY.items():
-        cards.append({
-            "title": model._meta.verbose_name_plural,
-            "count": resource.queryset(request.user).count(),
-            "url": reverse(f"{resource.slug()}_list"),
-        })
+        cards.append(
+            {
+                "title": model._meta.verbose_name_plural,
+                "count": resource.queryset(request.user).count(),
+                "url": reverse(f"{resource.slug()}_list"),
+            }
+        )
     return render(request, "core/home.html", {"cards": cards, "title": _("工作台")})
 
 

@@ -40,7 +40,9 @@ def build(*, synthetic_enterprises: int = 300, seed: int = 2026) -> dict:
         for name, short, city, county, category, level, source in seeds.ZONES:
             Zone.objects.get_or_create(
                 name=name,
-                defaults=dict(short_name=short, city=cities[city], county=county, category=category, level=level, source=source),
+                defaults=dict(
+                    short_name=short, city=cities[city], county=county, category=category, level=level, source=source
+                ),
             )
         zones = {z.name: z for z in Zone.objects.all()}
         for zone_name, parks in seeds.PARKS.items():
@@ -48,7 +50,9 @@ def build(*, synthetic_enterprises: int = 300, seed: int = 2026) -> dict:
                 Park.objects.get_or_create(zone=zones[zone_name], name=park, defaults={"notes": seeds.SEED_002})
         for zone_name, chains in seeds.CHAINS.items():
             for chain, group in chains:
-                IndustryChain.objects.get_or_create(zone=zones[zone_name], name=chain, defaults={"research_group": group})
+                IndustryChain.objects.get_or_create(
+                    zone=zones[zone_name], name=chain, defaults={"research_group": group}
+                )
         taken = set(Enterprise.objects.exclude(credit_code="").values_list("credit_code", flat=True))
         for name, zone_name, industry, above, high_tech, tier, stock, source in seeds.ENTERPRISES:
             zone = zones[zone_name]
@@ -56,21 +60,30 @@ def build(*, synthetic_enterprises: int = 300, seed: int = 2026) -> dict:
                 name=name,
                 defaults=dict(
                     credit_code=synthetic.make_credit_code(rng, zone.city.code, taken),
-                    industry=industry, is_above_scale=above, is_high_tech=high_tech, srdi_tier=tier,
-                    is_listed=bool(stock), stock_code=stock, source=source + ";信用代码为虚构",
+                    industry=industry,
+                    is_above_scale=above,
+                    is_high_tech=high_tech,
+                    srdi_tier=tier,
+                    is_listed=bool(stock),
+                    stock_code=stock,
+                    source=source + ";信用代码为虚构",
                 ),
             )
             if created:
                 EnterpriseZone.objects.create(enterprise=ent, zone=zone)
-    counts = synthetic.generate(zones=Zone.objects.count(), enterprises=synthetic_enterprises, seed=seed,
-                                source="演示数据(合成)")
+    counts = synthetic.generate(
+        zones=Zone.objects.count(), enterprises=synthetic_enterprises, seed=seed, source="演示数据(合成)"
+    )
     with transaction.atomic(), change_context(source=ChangeSource.COMMAND):
         users = []
         for username, full_name, role, city, zone, enterprise, staff in DEMO_USERS:
             user, created = User.objects.get_or_create(
                 username=username,
                 defaults=dict(
-                    full_name=full_name, role=role, is_staff=staff, is_superuser=staff,
+                    full_name=full_name,
+                    role=role,
+                    is_staff=staff,
+                    is_superuser=staff,
                     city=cities.get(city) if city else None,
                     zone=Zone.objects.get(name=zone) if zone else None,
                     enterprise=Enterprise.objects.get(name=enterprise) if enterprise else None,

@@ -23,10 +23,39 @@ from kaifaqu.zones.reference import load_cities, load_zones
 SOURCE = "合成数据(自动生成,非真实)"
 ORG_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CHAIN_NAMES = [
-    "新能源", "新材料", "先进装备制造", "医药健康", "绿色建材", "现代物流", "数字经济", "特种金属材料",
-    "光伏", "氢能", "煤化工", "碳基新材料", "半导体", "节能环保", "现代农业", "文化旅游", "食品加工", "大数据",
+    "新能源",
+    "新材料",
+    "先进装备制造",
+    "医药健康",
+    "绿色建材",
+    "现代物流",
+    "数字经济",
+    "特种金属材料",
+    "光伏",
+    "氢能",
+    "煤化工",
+    "碳基新材料",
+    "半导体",
+    "节能环保",
+    "现代农业",
+    "文化旅游",
+    "食品加工",
+    "大数据",
 ]
-INDUSTRIES = ["装备制造", "新材料", "新能源", "化工", "医药", "食品", "电子信息", "建材", "物流", "冶金", "纺织", "现代农业"]
+INDUSTRIES = [
+    "装备制造",
+    "新材料",
+    "新能源",
+    "化工",
+    "医药",
+    "食品",
+    "电子信息",
+    "建材",
+    "物流",
+    "冶金",
+    "纺织",
+    "现代农业",
+]
 NAME_HEADS = "晋华宏泰鑫源德盛恒达中联新瑞丰隆安兴远昌汇通金诚正和嘉荣永信立博合润"
 NAME_TAILS = ["科技", "实业", "新材料", "能源", "装备", "智能制造", "化工", "生物科技", "建材", "电子", "食品", "物流"]
 COUNTY_SUFFIX = ["经济技术开发区", "高新技术产业开发区", "经济开发区", "现代农业产业示范区", "生态文化旅游示范区"]
@@ -79,12 +108,19 @@ def generate(*, zones: int = 93, enterprises: int = 2000, seed: int = 1, source:
                 continue
             names.add(name)
             category = [ZoneCategory.INDUSTRIAL] * 3 + [ZoneCategory.AGRICULTURE, ZoneCategory.ECO_TOURISM]
-            new_zones.append(Zone(
-                name=name, city=city, county=f"{city.name}合成县{i % 9 + 1}", category=category[kind],
-                level=ZoneLevel.NATIONAL if rng.random() < 0.07 else ZoneLevel.PROVINCIAL,
-                planned_area=Decimal(rng.randrange(1500, 45000)), leading_industries="、".join(rng.sample(INDUSTRIES, 3)),
-                platform_company=f"{city.name}第{i}开发区投资建设有限公司", source=source,
-            ))
+            new_zones.append(
+                Zone(
+                    name=name,
+                    city=city,
+                    county=f"{city.name}合成县{i % 9 + 1}",
+                    category=category[kind],
+                    level=ZoneLevel.NATIONAL if rng.random() < 0.07 else ZoneLevel.PROVINCIAL,
+                    planned_area=Decimal(rng.randrange(1500, 45000)),
+                    leading_industries="、".join(rng.sample(INDUSTRIES, 3)),
+                    platform_company=f"{city.name}第{i}开发区投资建设有限公司",
+                    source=source,
+                )
+            )
         counts.zones = _bulk(Zone, new_zones, history)
         all_zones = existing + new_zones
         parks, chains = [], []
@@ -97,7 +133,15 @@ def generate(*, zones: int = 93, enterprises: int = 2000, seed: int = 1, source:
                     parks.append(Park(zone=z, name=f"{'东西南北'[p]}区园", area=area, notes=source))
             if z.pk not in have_chains:
                 for c in rng.sample(CHAIN_NAMES, rng.randint(3, 7)):
-                    chains.append(IndustryChain(zone=z, name=c, research_group=f"{c}产业链研究小组", group_leader=f"{rng.choice('王李张刘陈杨赵黄周吴')}主任", description=source))
+                    chains.append(
+                        IndustryChain(
+                            zone=z,
+                            name=c,
+                            research_group=f"{c}产业链研究小组",
+                            group_leader=f"{rng.choice('王李张刘陈杨赵黄周吴')}主任",
+                            description=source,
+                        )
+                    )
         counts.parks = _bulk(Park, parks, history)
         counts.chains = _bulk(IndustryChain, chains, history)
 
@@ -113,13 +157,23 @@ def generate(*, zones: int = 93, enterprises: int = 2000, seed: int = 1, source:
                 if name not in used_names:
                     used_names.add(name)
                     break
-            tier = rng.choices(["", SrdiTier.INNOVATIVE, SrdiTier.SRDI, SrdiTier.LITTLE_GIANT], weights=[88, 6, 5, 1])[0]
+            tier = rng.choices(["", SrdiTier.INNOVATIVE, SrdiTier.SRDI, SrdiTier.LITTLE_GIANT], weights=[88, 6, 5, 1])[
+                0
+            ]
             listed = rng.random() < 0.01
-            ents.append(Enterprise(
-                name=name, credit_code=make_credit_code(rng, zone.city.code, taken), industry=rng.choice(INDUSTRIES),
-                is_above_scale=rng.random() < 0.3, is_high_tech=rng.random() < 0.12, srdi_tier=tier,
-                is_listed=listed, stock_code=f"6{rng.randrange(10**5):05d}" if listed else "", source=source,
-            ))
+            ents.append(
+                Enterprise(
+                    name=name,
+                    credit_code=make_credit_code(rng, zone.city.code, taken),
+                    industry=rng.choice(INDUSTRIES),
+                    is_above_scale=rng.random() < 0.3,
+                    is_high_tech=rng.random() < 0.12,
+                    srdi_tier=tier,
+                    is_listed=listed,
+                    stock_code=f"6{rng.randrange(10**5):05d}" if listed else "",
+                    source=source,
+                )
+            )
             zone_of.append(zone)
         counts.enterprises = _bulk(Enterprise, ents, history)
         links = [EnterpriseZone(enterprise=e, zone=z) for e, z in zip(ents, zone_of, strict=True)]

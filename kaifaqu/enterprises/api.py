@@ -14,9 +14,23 @@ class EnterpriseSerializer(ScopedModelSerializer):
     class Meta:
         model = Enterprise
         fields = [
-            "id", "name", "credit_code", "zones", "industry", "is_above_scale", "is_high_tech", "srdi_tier",
-            "is_listed", "stock_code", "legal_representative", "contact_person", "contact_phone", "address", "source",
-            "created_at", "updated_at",
+            "id",
+            "name",
+            "credit_code",
+            "zones",
+            "industry",
+            "is_above_scale",
+            "is_high_tech",
+            "srdi_tier",
+            "is_listed",
+            "stock_code",
+            "legal_representative",
+            "contact_person",
+            "contact_phone",
+            "address",
+            "source",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
 

@@ -14,8 +14,20 @@ class EnterpriseForm(ScopedModelForm):
     class Meta:
         model = Enterprise
         fields = [
-            "name", "credit_code", "zones", "industry", "is_above_scale", "is_high_tech", "srdi_tier", "is_listed",
-            "stock_code", "legal_representative", "contact_person", "contact_phone", "address", "source",
+            "name",
+            "credit_code",
+            "zones",
+            "industry",
+            "is_above_scale",
+            "is_high_tech",
+            "srdi_tier",
+            "is_listed",
+            "stock_code",
+            "legal_representative",
+            "contact_person",
+            "contact_phone",
+            "address",
+            "source",
         ]
 
     def __init__(self, *args, user, **kwargs):

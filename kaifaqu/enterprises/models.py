@@ -33,9 +33,7 @@ class Enterprise(TrackedModel):
     """
 
     name = models.CharField(_("企业名称"), max_length=100, unique=True)
-    credit_code = CreditCodeField(
-        _("统一社会信用代码"), max_length=18, blank=True, validators=[validate_credit_code]
-    )
+    credit_code = CreditCodeField(_("统一社会信用代码"), max_length=18, blank=True, validators=[validate_credit_code])
     industry = models.CharField(_("所属行业"), max_length=50, blank=True)
     is_above_scale = models.BooleanField(_("规上企业"), default=False)
     is_high_tech = models.BooleanField(_("高新技术企业"), default=False)
@@ -98,7 +96,9 @@ class EnterpriseZone(TrackedModel):
         ordering = ["enterprise__name", "zone__name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["enterprise", "zone"], name="enterprise_zone_unique", violation_error_message=_("企业已在该开发区")
+                fields=["enterprise", "zone"],
+                name="enterprise_zone_unique",
+                violation_error_message=_("企业已在该开发区"),
             )
         ]
 

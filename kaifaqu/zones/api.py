@@ -14,9 +14,23 @@ class ZoneSerializer(ScopedModelSerializer):
     class Meta:
         model = Zone
         fields = [
-            "id", "name", "short_name", "city", "county", "category", "level", "approved_on", "planned_area",
-            "leading_industries", "platform_company", "longitude", "latitude", "source", "notes",
-            "created_at", "updated_at",
+            "id",
+            "name",
+            "short_name",
+            "city",
+            "county",
+            "category",
+            "level",
+            "approved_on",
+            "planned_area",
+            "leading_industries",
+            "platform_company",
+            "longitude",
+            "latitude",
+            "source",
+            "notes",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
 

@@ -13,8 +13,20 @@ class ZoneForm(ScopedModelForm):
     class Meta:
         model = Zone
         fields = [
-            "name", "short_name", "city", "county", "category", "level", "approved_on", "planned_area",
-            "leading_industries", "platform_company", "longitude", "latitude", "source", "notes",
+            "name",
+            "short_name",
+            "city",
+            "county",
+            "category",
+            "level",
+            "approved_on",
+            "planned_area",
+            "leading_industries",
+            "platform_company",
+            "longitude",
+            "latitude",
+            "source",
+            "notes",
         ]
 
 

@@ -115,7 +115,9 @@ class Park(TrackedModel):
         ordering = ["zone__name", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["zone", "name"], name="park_unique_name_in_zone", violation_error_message=_("该开发区已有同名园区")
+                fields=["zone", "name"],
+                name="park_unique_name_in_zone",
+                violation_error_message=_("该开发区已有同名园区"),
             )
         ]
 

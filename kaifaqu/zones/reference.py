@@ -10,7 +10,11 @@ from kaifaqu.lib.units import hectares_to_mu
 from .models import City, Zone, ZoneCategory, ZoneLevel
 
 DATA = Path(__file__).resolve().parent / "data"
-CATEGORY = {"工业类": ZoneCategory.INDUSTRIAL, "现代农业类": ZoneCategory.AGRICULTURE, "生态文旅类": ZoneCategory.ECO_TOURISM}
+CATEGORY = {
+    "工业类": ZoneCategory.INDUSTRIAL,
+    "现代农业类": ZoneCategory.AGRICULTURE,
+    "生态文旅类": ZoneCategory.ECO_TOURISM,
+}
 LEVEL = {"national": ZoneLevel.NATIONAL, "provincial": ZoneLevel.PROVINCIAL}
 
 

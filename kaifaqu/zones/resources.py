@@ -48,7 +48,12 @@ class ParkResource(Resource):
     filterset_class = filters.ParkFilterSet
     form_class = forms.ParkForm
     sheet_class = sheets.ParkSheet
-    list_columns = [Col("name", link=True), Col("zone", sort="zone__name"), Col("area"), Col("leading_industries", sort="")]
+    list_columns = [
+        Col("name", link=True),
+        Col("zone", sort="zone__name"),
+        Col("area"),
+        Col("leading_industries", sort=""),
+    ]
     list_select_related = ("zone",)
 
 

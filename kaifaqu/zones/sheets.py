@@ -15,9 +15,20 @@ class CitySheet(SheetSpec):
 class ZoneSheet(SheetSpec):
     model = Zone
     columns = [
-        C("name"), C("short_name"), C("city"), C("county"), C("category"), C("level"), C("approved_on"),
-        C("planned_area"), C("leading_industries"), C("platform_company"), C("longitude"), C("latitude"),
-        C("source"), C("notes"),
+        C("name"),
+        C("short_name"),
+        C("city"),
+        C("county"),
+        C("category"),
+        C("level"),
+        C("approved_on"),
+        C("planned_area"),
+        C("leading_industries"),
+        C("platform_company"),
+        C("longitude"),
+        C("latitude"),
+        C("source"),
+        C("notes"),
     ]
 
 

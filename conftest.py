@@ -1,0 +1,86 @@
+"""Shared test fixtures: two cities, two zones and a user for every role.
+
+The cast (as in healthchecks' tests): ``alice`` works in zone A (insider), ``bob`` is her
+teammate, ``charlie`` works in zone B (outsider to zone A's records).
+"""
+
+import pytest
+
+from kaifaqu.testing import factories as f
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Argon2 is the production hasher (tests in accounts check it); MD5 keeps fixtures fast.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def city_a(db):
+    return f.CityFactory(code="140200", name="大同")
+
+
+@pytest.fixture
+def city_b(db):
+    return f.CityFactory(code="140600", name="朔州")
+
+
+@pytest.fixture
+def zone_a(city_a):
+    return f.ZoneFactory(name="云冈经济技术开发区", city=city_a)
+
+
+@pytest.fixture
+def zone_b(city_b):
+    return f.ZoneFactory(name="平鲁经济技术开发区", city=city_b)
+
+
+@pytest.fixture
+def alice(zone_a):
+    return f.UserFactory(username="alice", role="zone", zone=zone_a)
+
+
+@pytest.fixture
+def bob(zone_a):
+    return f.UserFactory(username="bob", role="zone", zone=zone_a)
+
+
+@pytest.fixture
+def charlie(zone_b):
+    return f.UserFactory(username="charlie", role="zone", zone=zone_b)
+
+
+@pytest.fixture
+def province_user(db):
+    return f.UserFactory(username="sheng", role="province")
+
+
+@pytest.fixture
+def city_user(city_a):
+    return f.UserFactory(username="datong", role="city", city=city_a)
+
+
+@pytest.fixture
+def agent(zone_a):
+    return f.UserFactory(username="daiban", role="agent", zone=zone_a)
+
+
+@pytest.fixture
+def enterprise_a(zone_a):
+    return f.EnterpriseFactory(name="山西华阳碳材科技有限公司", zones=[zone_a])
+
+
+@pytest.fixture
+def enterprise_user(enterprise_a):
+    return f.UserFactory(username="huayang", role="enterprise", enterprise=enterprise_a)
+
+
+@pytest.fixture
+def client_for(client):
+    """``client_for(user)``: the test client signed in as ``user``."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login

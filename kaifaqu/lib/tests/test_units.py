@@ -1,0 +1,14 @@
+from decimal import Decimal
+
+from kaifaqu.lib.units import hectares_to_mu, percent, wan_to_yi
+
+
+def test_money_and_area_conversions_are_exact():
+    assert wan_to_yi(Decimal("3796500")) == Decimal("379.65")
+    assert hectares_to_mu(Decimal("960.0")) == Decimal("14400.00")
+
+
+def test_rates_round_half_up_and_empty_denominator_is_none():
+    assert percent(161, 171) == Decimal("94.2")
+    assert percent(15, 24) == Decimal("62.5")
+    assert percent(0, 0) is None

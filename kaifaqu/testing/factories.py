@@ -1,0 +1,79 @@
+"""factory_boy factories for tests and benchmarks."""
+
+import factory
+
+from kaifaqu.accounts.models import User
+from kaifaqu.enterprises.models import Enterprise, EnterpriseZone
+from kaifaqu.lib import creditcode
+from kaifaqu.zones.models import City, IndustryChain, Park, Zone
+
+
+class CityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = City
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"14{n % 10000:04d}")
+    name = factory.Sequence(lambda n: f"测试市{n}")
+
+
+class ZoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Zone
+
+    name = factory.Sequence(lambda n: f"测试经济技术开发区{n}")
+    city = factory.SubFactory(CityFactory)
+    category = "industrial"
+    level = "provincial"
+
+
+class ParkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Park
+
+    zone = factory.SubFactory(ZoneFactory)
+    name = factory.Sequence(lambda n: f"测试园区{n}")
+
+
+class IndustryChainFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IndustryChain
+
+    zone = factory.SubFactory(ZoneFactory)
+    name = factory.Sequence(lambda n: f"产业链{n}")
+    research_group = factory.LazyAttribute(lambda o: f"{o.name}研究小组")
+
+
+def credit_code_for(n: int) -> str:
+    return creditcode.complete(f"91140200{n:09d}")
+
+
+class EnterpriseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enterprise
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"山西测试科技{n}有限公司")
+    credit_code = factory.Sequence(credit_code_for)
+    industry = "新材料"
+
+    @factory.post_generation
+    def zones(self, create, extracted, **kwargs):
+        for zone in extracted or []:
+            EnterpriseZone.objects.create(enterprise=self, zone=zone)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    role = "zone"
+    password = factory.PostGenerationMethodCall("set_password", "Secret-pass-2026")
+
+    @factory.post_generation
+    def _save(self, create, extracted, **kwargs):
+        if create:
+            self.save()

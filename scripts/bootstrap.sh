@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs everything Kaifaqu needs on a fresh Debian machine. Idempotent; safe to run again.
+#   scripts/bootstrap.sh            platform: Debian packages, Python venv, pinned pip packages, translations
+#   scripts/bootstrap.sh --browser  also Debian's chromium for the end-to-end tests
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(gettext fonts-noto-cjk)
+if [[ "${1:-}" == "--browser" ]]; then
+  packages+=(chromium)
+fi
+missing=()
+for pkg in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  echo "==> installing Debian packages: ${missing[*]}"
+  sudo_cmd=()
+  if [[ "$(id -u)" -ne 0 ]]; then sudo_cmd=(sudo); fi
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+python_bin="${PYTHON:-python3.11}"
+command -v "$python_bin" >/dev/null || python_bin=python3
+if [[ ! -x .venv/bin/python ]]; then
+  echo "==> creating .venv with $($python_bin --version)"
+  "$python_bin" -m venv .venv
+fi
+if ! cmp -s requirements.txt .venv/.requirements.installed 2>/dev/null; then
+  echo "==> installing Python packages (requirements.txt)"
+  .venv/bin/pip install -q --disable-pip-version-check -r requirements.txt
+  cp requirements.txt .venv/.requirements.installed
+fi
+.venv/bin/python manage.py compilemessages -v0 --ignore=.venv
