@@ -290,7 +290,8 @@ class SheetSpec:
         for c in self.columns:
             if c.model_field.is_relation:
                 qs = self.scoped(c.model_field.related_model)
-                lookups[c.field] = {str(getattr(o, c.lookup)): o for o in qs}
+                # Accept the natural key ("大同") and the display name ("大同市").
+                lookups[c.field] = {str(o): o for o in qs} | {str(getattr(o, c.lookup)): o for o in qs}
         return lookups
 
     def _column_for(self, name) -> SheetColumn:
@@ -369,27 +370,26 @@ class SheetSpec:
 
         lookups = self.build_lookups()
         # Pass 1: parse cells.
-        parsed: list[tuple[int, dict]] = []
+        parsed: list[tuple[int, dict, set]] = []  # (row number, values, fields that failed to parse)
         for offset, row in enumerate(data_rows):
             rownum = offset + 2
             if all(_cell_text(v) == "" for v in row):
                 continue
-            values, row_ok = {}, True
+            values, failed = {}, set()
             for c in present:
                 idx = positions[c.header]
                 raw = row[idx] if idx < len(row) else None
                 try:
                     values[c.field] = c.parse(raw, lookups)
                 except ValidationError as exc:
-                    row_ok = False
+                    failed.add(c.field)
                     errors.extend(RowError(rownum, c.header, m) for m in exc.messages)
-            if row_ok:
-                parsed.append((rownum, values))
+            parsed.append((rownum, values, failed))
         if not parsed and not errors:
             raise ImportFailed([RowError(2, "", _("表格中没有数据行"))])
 
         # Match existing records by key: in scope → update; out of scope → refuse.
-        keys = [self._key_of(v) for _r, v in parsed if all(k in v for k in self.key)]
+        keys = [self._key_of(v) for _r, v, _f in parsed if all(k in v for k in self.key)]
         existing, foreign = {}, set()
         if keys:
             for chunk in _chunks(keys, 500):
@@ -409,8 +409,8 @@ class SheetSpec:
         exclude = [f.name for f in self.model._meta.get_fields() if f.name not in {c.field for c in plain_cols}]
         exclude += [c.field for c in plain_cols if c.model_field.is_relation]  # resolved from scoped maps
         staged = []  # (rownum, instance, before, m2m values, is_new)
-        for rownum, values in parsed:
-            key = self._key_of(values)
+        for rownum, values, failed in parsed:
+            key = self._key_of(values) if all(k in values for k in self.key) else None
             if key in foreign:
                 errors.append(
                     RowError(rownum, header_of[self.key[-1]], _("该记录已存在,但不在您的管辖范围内,不能导入修改"))
@@ -426,15 +426,20 @@ class SheetSpec:
             else:
                 instance, before = self.model(), None
             for c in plain_cols:
-                setattr(instance, c.field, values[c.field])
+                if c.field not in failed:
+                    setattr(instance, c.field, values[c.field])
             try:
-                instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-                for check in checks:
-                    check.validate(self.model, instance)
+                # Validate what parsed, so one pass reports every problem of the row.
+                instance.full_clean(exclude=exclude + list(failed), validate_unique=False, validate_constraints=False)
+                if not failed:
+                    for check in checks:
+                        check.validate(self.model, instance)
             except ValidationError as exc:
                 for fname, msgs in exc.message_dict.items():
                     col = header_of.get(fname, "") if fname != NON_FIELD_ERRORS else ""
                     errors.extend(RowError(rownum, col, m) for m in msgs)
+                continue
+            if failed:
                 continue
             staged.append((rownum, instance, before, {c.field: values[c.field] for c in m2m_cols}, current is None))
 

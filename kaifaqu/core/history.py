@@ -78,7 +78,10 @@ def serialize(instance: models.Model) -> dict:
     for f in instance._meta.concrete_fields:
         if f.name in exclude or f.primary_key:
             continue
-        data[f.name] = _json_value(f.value_from_object(instance))
+        value = f.value_from_object(instance)
+        if isinstance(f, models.DecimalField) and isinstance(value, decimal.Decimal) and value.is_finite():
+            value = value.quantize(decimal.Decimal(1).scaleb(-f.decimal_places))  # as the database stores it
+        data[f.name] = _json_value(value)
     return data
 
 
