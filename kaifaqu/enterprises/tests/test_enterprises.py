@@ -21,9 +21,7 @@ class TestScope:
         assert c.get(reverse("enterprise_detail", args=[enterprise_a.pk])).status_code == 200
         r = c.post(reverse("enterprise_edit", args=[enterprise_a.pk]), form_data(zone_a, name=enterprise_a.name))
         assert r.status_code == 302
-        r = c.patch(
-            f"/api/enterprises/{enterprise_a.pk}/", {"industry": "碳纤维"}, content_type="application/json"
-        )
+        r = c.patch(f"/api/enterprises/{enterprise_a.pk}/", {"industry": "碳纤维"}, content_type="application/json")
         assert r.status_code == 200 and r.json()["industry"] == "碳纤维"
 
     def test_outsider_gets_404_everywhere(self, client_for, charlie, enterprise_a):

@@ -101,7 +101,9 @@ class TestZones:
         c = client_for(agent)
         assert c.get(reverse("park_detail", args=[park.pk])).status_code == 200
         assert c.get(reverse("park_edit", args=[park.pk])).status_code == 403
-        assert c.post("/api/parks/", {"zone": zone_a.pk, "name": "x"}, content_type="application/json").status_code == 403
+        assert (
+            c.post("/api/parks/", {"zone": zone_a.pk, "name": "x"}, content_type="application/json").status_code == 403
+        )
 
 
 class TestCities:
