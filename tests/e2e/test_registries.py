@@ -1,6 +1,7 @@
 """The registries as a zone user sees them in a real browser: scoping, forms, history, phone layout."""
 
 import re
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -18,6 +19,13 @@ SCREENSHOT = "/tmp/kfq_e2e_list.png"
 
 def results_count(page: Page, n: int) -> None:
     expect(page.locator("#results")).to_contain_text(f"共 {n} 条")
+
+
+def history_row(page: Page, action: str, obj: str):
+    """The rows of the 变更记录 table with this 操作 (4th column) and 对象 (5th column)."""
+    rows = page.locator("#history tbody tr")
+    rows = rows.filter(has=page.locator("td:nth-child(4)", has_text=re.compile(rf"^\s*{re.escape(action)}\s*$")))
+    return rows.filter(has=page.locator("td:nth-child(5)", has_text=re.compile(rf"^\s*{re.escape(obj)}\s*$")))
 
 
 @pytest.mark.e2e
@@ -66,9 +74,12 @@ def test_enterprise_create_and_edit_with_history(page, login, alice, zone_a):
     expect(page.locator("h1")).to_have_text(name)
     expect(page.locator("#fields")).to_contain_text(code)
     expect(page.locator("#fields")).to_contain_text(zone_a.name)
-    history = page.locator("#history")
-    created = history.locator("tbody tr").filter(has=page.locator("td", has_text=re.compile(r"^新建$")))
-    expect(created.filter(has_text=name).first).to_be_visible()
+    created = history_row(page, "新建", name)
+    expect(created).to_have_count(1)
+    expect(created.locator("td").nth(1)).to_have_text(alice.username)  # 操作人
+    expect(created.locator("td").nth(2)).to_have_text("网页")  # 来源
+    expect(created.locator("td").nth(5)).to_contain_text("新材料")
+    expect(history_row(page, "新建", f"{name} @ {zone_a.name}")).to_have_count(1)  # its zone link
 
     enterprise = Enterprise.objects.get(name=name)
     assert enterprise.credit_code == code
@@ -83,8 +94,10 @@ def test_enterprise_create_and_edit_with_history(page, login, alice, zone_a):
 
     expect(page).to_have_url(re.compile(rf"/enterprises/{enterprise.pk}/$"))
     expect(page.locator("#fields")).to_contain_text("高端装备制造")
-    updated = history.locator("tbody tr").filter(has=page.locator("td", has_text=re.compile(r"^修改$")))
+    updated = history_row(page, "修改", name)
     expect(updated).to_have_count(1)
+    expect(updated.locator("td").nth(1)).to_have_text(alice.username)
+    expect(updated.locator("td").nth(2)).to_have_text("网页")
     change = updated.locator("div").filter(has_text="所属行业")
     expect(change.locator(".old")).to_have_text("新材料")
     expect(change.locator(".new")).to_have_text("高端装备制造")
@@ -129,25 +142,40 @@ def test_enterprise_of_another_zone_is_invisible(page, login, alice, zone_a, zon
     expect(page.locator("body")).not_to_contain_text(hidden.name)
     expect(page.locator("body")).not_to_contain_text(zone_b.name)  # not even among the filter choices
 
-    # The search box refreshes #results through htmx (keyup, 400 ms debounce) and pushes the URL.
+    # The search box refreshes #results through htmx on keyup (400 ms debounce) and pushes the URL.
     q = page.locator("form#filters input[name=q]")
-    q.press_sequentially("华阳")
-    expect(page).to_have_url(re.compile(r"[?&]q="))
+    q.press_sequentially(own.credit_code)  # real key presses: the positive control
+    expect(page).to_have_url(re.compile(rf"[?&]q={own.credit_code}"))
     results_count(page, 1)
     expect(page.locator("#results")).to_contain_text(own.name)
 
-    q.fill("")
-    q.press_sequentially(hidden.name)
+    # Playwright enters CJK text as one insertText (an input event, no keyup, like a paste), so a
+    # key press follows it, as the IME's commit key would.
+    q.fill(hidden.name)
+    q.press("End")
+    expect(page).to_have_url(re.compile(re.escape(f"q={quote(hidden.name)}")))
     results_count(page, 0)
     expect(page.locator("#results")).to_contain_text(NO_ROWS)
-    expect(page.locator("#results")).not_to_contain_text(hidden.name)
+    expect(page.locator("#results")).not_to_contain_text(own.name)
 
-    # The same search as a plain form submission.
-    page.locator("form#filters button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"[?&]q="))
+    q.fill("")
+    q.press_sequentially(hidden.credit_code)
+    expect(page).to_have_url(re.compile(rf"[?&]q={hidden.credit_code}"))
+    results_count(page, 0)
+    expect(page.locator("#results")).to_contain_text(NO_ROWS)
+
+    # The same search as a plain form submission: a full page load.
+    q.fill(hidden.name)
+    with page.expect_response(
+        lambda r: r.request.resource_type == "document" and "q=" in r.url and r.request.method == "GET"
+    ) as loaded:
+        page.locator("form#filters button[type=submit]").click()
+    assert loaded.value.status == 200
+    expect(page).to_have_url(re.compile(re.escape(f"q={quote(hidden.name)}")))
     expect(q).to_have_value(hidden.name)
     results_count(page, 0)
     expect(page.locator("#results")).to_contain_text(NO_ROWS)
+    expect(page.locator("#results")).not_to_contain_text(hidden.name)
 
     response = page.goto(f"/enterprises/{hidden.pk}/")
     assert response is not None and response.status == 404

@@ -169,7 +169,7 @@ def test_api_import_reports_errors_as_json(client_for, alice, zone_a):
     r = client_for(alice).post("/api/parks/import/", {"file": xlsx(rows)})
     assert r.status_code == 400
     assert r.json()["errors"] == [{"row": 2, "column": "面积(亩)", "message": "应为数字,当前为“很大”"}]
-    r = client_for(alice).post("/api/parks/import/", {"file": xlsx(rows[:1] + [[zone_a.name, "接口园", "8"]])})
+    r = client_for(alice).post("/api/parks/import/", {"file": xlsx([*rows[:1], [zone_a.name, "接口园", "8"]])})
     assert r.status_code == 200 and r.json()["created"] == 1
 
 

@@ -39,7 +39,7 @@ class TestZoneChildren:
         assert model.objects.filter(pk=obj.pk, name=obj.name).exists()
 
     def test_insider_writes_through_pages_and_api(self, slug, client_for, alice, zone_a):
-        model, make, api = CHILDREN[slug]
+        model, _make, api = CHILDREN[slug]
         c = client_for(alice)
         r = c.post(reverse(f"{slug}_add"), {"zone": zone_a.pk, "name": "网页新建"})
         assert r.status_code == 302
@@ -52,7 +52,7 @@ class TestZoneChildren:
         assert not model.objects.filter(pk=obj.pk).exists()
 
     def test_an_edit_cannot_move_a_record_out_of_scope(self, slug, client_for, alice, zone_a, zone_b):
-        model, make, api = CHILDREN[slug]
+        _model, make, api = CHILDREN[slug]
         obj = make(zone_a)
         c = client_for(alice)
         r = c.post(reverse(f"{slug}_edit", args=[obj.pk]), {"zone": zone_b.pk, "name": obj.name})
