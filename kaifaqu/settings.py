@@ -192,6 +192,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("KFQ_LOG_LEVEL", "WARNING")},
 }
 
+FILTERS_EMPTY_CHOICE_LABEL = _("全部")
+
 # Business settings (defaults from the domain rules; administrators may override by environment).
 KFQ_PAGE_SIZE = 50
 KFQ_IMPORT_MAX_ROWS = int(os.environ.get("KFQ_IMPORT_MAX_ROWS", "50000"))

@@ -474,13 +474,13 @@ class SheetSpec:
 
     def _unique_errors(self, staged, header_of) -> list[RowError]:
         errors = []
-        sets = [((f.name,), None) for f in self.model._meta.concrete_fields if f.unique and not f.primary_key]
+        sets = [((f.name,), None, None) for f in self.model._meta.concrete_fields if f.unique and not f.primary_key]
         sets += [
-            (tuple(c.fields), c.violation_error_message)
+            (tuple(c.fields), c.violation_error_message, c.condition)
             for c in self.model._meta.constraints
             if isinstance(c, UniqueConstraint) and c.fields
         ]
-        for fields, message in sets:
+        for fields, message, condition in sets:
             attnames = [self._attname(f) for f in fields]
             seen: dict[tuple, int] = {}
             wanted = []
@@ -495,7 +495,8 @@ class SheetSpec:
                 seen[vals] = rownum
                 wanted.append((rownum, inst, vals))
             for chunk in _chunks(wanted, 500):
-                q = models.Q()
+                # A partial unique index is only used when the query repeats the index's condition.
+                q = condition if condition is not None else models.Q()
                 for i, a in enumerate(attnames):
                     q &= models.Q(**{f"{a}__in": list({w[2][i] for w in chunk})})
                 taken = {tuple(r[:-1]): r[-1] for r in self.model._base_manager.filter(q).values_list(*attnames, "pk")}

@@ -1,8 +1,29 @@
 """Base FilterSet: one per model serves the HTML list, its Excel export and the API."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+ANY = _("全部")
+
+
+class YesNoFilter(django_filters.BooleanFilter):
+    """A yes/no filter whose empty choice means "any" (django-filter's default says "未知")."""
+
+    def __init__(self, *args, **kwargs):
+        choices = [("", ANY), ("true", _("是")), ("false", _("否"))]
+        kwargs.setdefault("widget", forms.Select(choices=choices))
+        super().__init__(*args, **kwargs)
+
+
+class ScopedChoiceFilter(django_filters.ModelChoiceFilter):
+    """Choices limited to the requesting user's scope; empty choice means "any"."""
+
+    def __init__(self, *args, model=None, **kwargs):
+        kwargs.setdefault("queryset", scoped_choices(model))
+        kwargs.setdefault("empty_label", ANY)
+        super().__init__(*args, **kwargs)
 
 
 class SearchFilterSet(django_filters.FilterSet):

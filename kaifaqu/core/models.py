@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -99,7 +100,7 @@ class ChangeRecord(models.Model):
         return f"{self.get_action_display()} {self.object_repr} @ {self.time:%Y-%m-%d %H:%M}"
 
     def changed_fields(self):
-        """(field verbose name, before, after) for every field whose value differs."""
+        """(field label, before, after) for display: choice labels, 是/否, related names, "—" for empty."""
         before, after = self.before or {}, self.after or {}
         model = self.content_type.model_class()
         rows = []
@@ -107,11 +108,26 @@ class ChangeRecord(models.Model):
             old, new = before.get(key), after.get(key)
             if self.action == ChangeAction.UPDATE and old == new:
                 continue
-            label = key
-            if model is not None:
-                try:
-                    label = str(model._meta.get_field(key).verbose_name)
-                except Exception:
-                    label = key
-            rows.append((label, old, new))
+            try:
+                field = model._meta.get_field(key) if model is not None else None
+            except FieldDoesNotExist:  # a field removed since the change was recorded
+                field = None
+            label = str(field.verbose_name) if field is not None else key
+            rows.append((label, display_stored(field, old), display_stored(field, new)))
         return rows
+
+
+def display_stored(field, value) -> str:
+    """A value as stored in the history, shown the way the object's page shows it."""
+    if value is None or value == "":
+        return "—"
+    if field is None:
+        return str(value)
+    if field.is_relation:
+        obj = field.related_model._base_manager.filter(pk=value).first()
+        return str(obj) if obj is not None else _("#%(id)s(已删除)") % {"id": value}
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.BooleanField):
+        return str(_("是") if value else _("否"))
+    return str(value)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from .excel import XLSX_CONTENT_TYPE
+from .forms import style_fields
 from .models import ChangeRecord
 from .scoping import can_write
 from .services import DeleteRefused, delete_guarded, dependents, save_in_scope
@@ -169,6 +169,7 @@ def filtered_queryset(resource, request):
     fs = None
     if resource.filterset_class is not None:
         fs = resource.filterset_class(request.GET or None, queryset=qs, request=request)
+        style_fields(fs.form)
         qs = fs.qs if fs.is_bound and fs.is_valid() else qs if not fs.is_bound else qs.none()
     return qs, fs
 
@@ -397,7 +398,3 @@ def home(request):
             }
         )
     return render(request, "core/home.html", {"cards": cards, "title": _("工作台")})
-
-
-def query_string(params: dict) -> str:
-    return urlencode({k: v for k, v in params.items() if v not in (None, "")})

@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from kaifaqu.core.filters import SearchFilterSet, scoped_choices
+from kaifaqu.core.filters import ScopedChoiceFilter, SearchFilterSet, YesNoFilter
 from kaifaqu.zones.models import City, Zone
 
 from .models import Enterprise, SrdiTier
@@ -9,14 +9,12 @@ from .models import Enterprise, SrdiTier
 
 class EnterpriseFilterSet(SearchFilterSet):
     search_fields = ("name", "credit_code", "industry")
-    zone = django_filters.ModelChoiceFilter(
-        field_name="zone_links__zone", queryset=scoped_choices(Zone), label=_("所在开发区"), distinct=False
-    )
-    city = django_filters.ModelChoiceFilter(method="in_city", queryset=scoped_choices(City), label=_("所属地市"))
-    is_above_scale = django_filters.BooleanFilter(label=_("规上企业"))
-    is_high_tech = django_filters.BooleanFilter(label=_("高新技术企业"))
+    zone = ScopedChoiceFilter(field_name="zone_links__zone", model=Zone, label=_("所在开发区"), distinct=False)
+    city = ScopedChoiceFilter(method="in_city", model=City, label=_("所属地市"))
+    is_above_scale = YesNoFilter(label=_("规上企业"))
+    is_high_tech = YesNoFilter(label=_("高新技术企业"))
     srdi_tier = django_filters.ChoiceFilter(choices=SrdiTier.choices, label=_("专精特新等级"))
-    is_listed = django_filters.BooleanFilter(label=_("上市公司"))
+    is_listed = YesNoFilter(label=_("上市公司"))
 
     class Meta:
         model = Enterprise

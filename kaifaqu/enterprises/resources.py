@@ -23,4 +23,19 @@ class EnterpriseResource(Resource):
         Col("is_listed"),
     ]
     list_prefetch_related = ("zones",)
+    detail_fields = (
+        "name",
+        "credit_code",
+        "industry",
+        "is_above_scale",
+        "is_high_tech",
+        "srdi_tier",
+        "is_listed",
+        "stock_code",
+        "legal_representative",
+        "contact_person",
+        "contact_phone",
+        "address",
+        "source",
+    )
     related = [Related(_("所在开发区"), "zones", ("name", "city"))]

@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from kaifaqu.core.filters import SearchFilterSet, scoped_choices
+from kaifaqu.core.filters import ScopedChoiceFilter, SearchFilterSet
 
 from .models import City, IndustryChain, Park, Zone, ZoneCategory, ZoneLevel
 
@@ -16,7 +16,7 @@ class CityFilterSet(SearchFilterSet):
 
 class ZoneFilterSet(SearchFilterSet):
     search_fields = ("name", "short_name", "county", "leading_industries", "platform_company")
-    city = django_filters.ModelChoiceFilter(queryset=scoped_choices(City), label=_("所属地市"))
+    city = ScopedChoiceFilter(model=City, label=_("所属地市"))
     category = django_filters.ChoiceFilter(choices=ZoneCategory.choices, label=_("类别"))
     level = django_filters.ChoiceFilter(choices=ZoneLevel.choices, label=_("级别"))
 
@@ -27,8 +27,8 @@ class ZoneFilterSet(SearchFilterSet):
 
 class ParkFilterSet(SearchFilterSet):
     search_fields = ("name", "leading_industries")
-    zone = django_filters.ModelChoiceFilter(queryset=scoped_choices(Zone), label=_("所属开发区"))
-    city = django_filters.ModelChoiceFilter(field_name="zone__city", queryset=scoped_choices(City), label=_("所属地市"))
+    zone = ScopedChoiceFilter(model=Zone, label=_("所属开发区"))
+    city = ScopedChoiceFilter(field_name="zone__city", model=City, label=_("所属地市"))
 
     class Meta:
         model = Park
@@ -37,8 +37,8 @@ class ParkFilterSet(SearchFilterSet):
 
 class IndustryChainFilterSet(SearchFilterSet):
     search_fields = ("name", "research_group", "group_leader")
-    zone = django_filters.ModelChoiceFilter(queryset=scoped_choices(Zone), label=_("所属开发区"))
-    city = django_filters.ModelChoiceFilter(field_name="zone__city", queryset=scoped_choices(City), label=_("所属地市"))
+    zone = ScopedChoiceFilter(model=Zone, label=_("所属开发区"))
+    city = ScopedChoiceFilter(field_name="zone__city", model=City, label=_("所属地市"))
 
     class Meta:
         model = IndustryChain
