@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.urls import reverse
+
+
+def test_chinese_by_default_even_for_an_english_browser(client_for, alice):
+    r = client_for(alice).get(reverse("zone_list"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert r["Content-Language"] == "zh-hans" and "开发区" in r.content.decode()
+
+
+def test_the_language_switch_gives_english(client_for, alice):
+    c = client_for(alice)
+    r = c.post(reverse("set_language"), {"language": "en", "next": "/zones/"})
+    assert r.status_code == 302
+    r = c.get(reverse("zone_list"))
+    assert r["Content-Language"] == "en"
+    assert "Export to Excel" in r.content.decode()
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "xx"
+    assert c.get(reverse("zone_list"))["Content-Language"] == "zh-hans"
