@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "kaifaqu.accounts",
     "kaifaqu.zones",
     "kaifaqu.enterprises",
+    "kaifaqu.projects",
 ]
 
 MIDDLEWARE = [
@@ -198,3 +199,5 @@ FILTERS_EMPTY_CHOICE_LABEL = _("全部")
 KFQ_PAGE_SIZE = 50
 KFQ_IMPORT_MAX_ROWS = int(os.environ.get("KFQ_IMPORT_MAX_ROWS", "50000"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it even before collectstatic
+# A month's investment report locks on this day of the next month (domain.md: default the 5th).
+KFQ_REPORT_LOCK_DAY = int(os.environ.get("KFQ_REPORT_LOCK_DAY", "5"))

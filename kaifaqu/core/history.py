@@ -29,6 +29,7 @@ class ChangeContext:
     source: str
     user: object | None = None
     request: object | None = None
+    reason: str = ""
     request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
 
     def resolve_user(self):
@@ -52,9 +53,21 @@ def current_context() -> ChangeContext:
 
 
 @contextmanager
-def change_context(*, source: str, user=None, request=None):
-    """Attribute the writes inside the block to ``user`` and ``source``."""
-    token = _current.set(ChangeContext(source=source, user=user, request=request))
+def change_reason(reason: str):
+    """Within the current context, record ``reason`` with every change (corrections, revisions)."""
+    base = current_context()
+    token = _current.set(ChangeContext(source=base.source, user=base.user, request=base.request, reason=reason,
+                                       request_id=base.request_id))
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+@contextmanager
+def change_context(*, source: str, user=None, request=None, reason: str = ""):
+    """Attribute the writes inside the block to ``user`` and ``source`` (and a stated ``reason``)."""
+    token = _current.set(ChangeContext(source=source, user=user, request=request, reason=reason))
     try:
         yield _current.get()
     finally:
@@ -105,6 +118,7 @@ def build_record(instance, action: str, before: dict | None, after: dict | None,
         user_name=user.get_username() if user else "",
         source=ctx.source,
         request_id=ctx.request_id,
+        reason=ctx.reason,
         action=action,
         content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
         object_id=str(instance.pk),

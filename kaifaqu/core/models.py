@@ -74,6 +74,7 @@ class ChangeRecord(models.Model):
     user_name = models.CharField(_("操作人用户名"), max_length=150, blank=True)
     source = models.CharField(_("来源"), max_length=16, choices=ChangeSource.choices)
     request_id = models.CharField(_("请求编号"), max_length=36, blank=True)
+    reason = models.CharField(_("原因"), max_length=500, blank=True, help_text=_("更正、回退等需要说明原因的修改"))
     action = models.CharField(_("操作"), max_length=8, choices=ChangeAction.choices)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     object_id = models.CharField(max_length=64)

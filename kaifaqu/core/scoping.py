@@ -100,6 +100,10 @@ class ScopedQuerySet(models.QuerySet):
     def for_scope(self, scope: Scope):
         if scope.everything:
             return self
+        custom = getattr(self.model, "scope_q", None)
+        if custom is not None:  # a model whose visibility is not a single path (e.g. province-wide campaigns)
+            q = custom(scope)
+            return self.filter(q).distinct() if q is not None else self.none()
         paths: ScopePaths = self.model.scope_paths
         if scope.city_id:
             path, value = paths.city, scope.city_id

@@ -77,3 +77,26 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save(self, create, extracted, **kwargs):
         if create:
             self.save()
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "projects.Project"
+
+    name = factory.Sequence(lambda n: f"测试项目{n}")
+    zone = factory.SubFactory(ZoneFactory)
+    total_investment = 10000
+
+
+def reached(stage: str, on):
+    """Milestone dates for a project that reached ``stage`` on ``on`` (earlier ones the same day)."""
+    order = ["signed_on", "started_on", "producing_on", "capacity_on"]
+    last = {"signed": 0, "started": 1, "producing": 2, "capacity": 3}[stage]
+    return {name: on for name in order[: last + 1]}
+
+
+class MonthlyReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "projects.MonthlyReport"
+
+    project = factory.SubFactory(ProjectFactory)

@@ -1,0 +1,303 @@
+"""三率 and the other project rates, for any scope and period, by aggregate queries (domain.md, "Rates").
+
+A period is a year and a month: figures are cumulative from January to the end of that month
+("1–9月"). Each counted figure is a named filter (:func:`plan_figures`, :func:`project_figures`)
+used both by the aggregate query and by the drill-down list of the projects behind the figure.
+Terminated projects leave every denominator and are counted beside it; an empty denominator gives
+``None`` (shown as "—").
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from django.utils.translation import gettext as _
+
+from kaifaqu.lib.units import percent, quantize
+
+from .models import AnnualPlan, MonthlyReport, PlanKind, Project
+
+ZERO = Decimal("0")
+
+
+@dataclass(frozen=True)
+class Period:
+    year: int
+    month: int  # 1..12, cumulative from January
+
+    @property
+    def start(self) -> datetime.date:
+        return datetime.date(self.year, 1, 1)
+
+    @property
+    def end(self) -> datetime.date:
+        return datetime.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+
+    @property
+    def last_month(self) -> datetime.date:
+        return datetime.date(self.year, self.month, 1)
+
+    @property
+    def schedule(self) -> Decimal:
+        """序时进度 = months elapsed / 12, in percent."""
+        return Decimal(self.month) * 100 / 12
+
+    def label(self) -> str:
+        return f"{self.year}年1–{self.month}月"
+
+
+def plan_figures(period: Period) -> dict[str, Q]:
+    """The counted figures as filters on AnnualPlan rows of ``period.year``."""
+    terminated = Q(project__terminated_on__lte=period.end)
+    live = ~terminated
+    new = Q(kind=PlanKind.NEW_START)
+    cont = Q(kind=PlanKind.CONTINUING)
+    started = Q(project__started_on__lte=period.end)
+    resumed = Q(resumed_on__lte=period.end)
+    return {
+        "new_planned": new & live,
+        "new_started": new & live & started,
+        "new_terminated": new & terminated,
+        "cont_planned": cont & live,
+        "cont_resumed": cont & live & resumed,
+        "cont_terminated": cont & terminated,
+        "planned": live,
+        "started_or_resumed": live & ((new & started) | (cont & resumed)),
+        "not_started": live & ((new & ~started) | (cont & ~resumed)),
+        "terminated": terminated,
+    }
+
+
+def project_figures(period: Period) -> dict[str, Q]:
+    """项目达产率 figures as filters on Project rows: due to reach capacity within the period."""
+    due = Q(planned_capacity_on__gte=period.start, planned_capacity_on__lte=period.end)
+    terminated = Q(terminated_on__lte=period.end)
+    return {
+        "capacity_due": due & ~terminated,
+        "capacity_reached": due & ~terminated & Q(capacity_on__lte=period.end),
+        "capacity_terminated": due & terminated,
+    }
+
+
+PLAN_COUNTS = ("new_planned", "new_started", "new_terminated", "cont_planned", "cont_resumed", "cont_terminated")
+PROJECT_COUNTS = ("capacity_due", "capacity_reached", "capacity_terminated")
+
+
+@dataclass
+class Rates:
+    """The figures of one unit (or the total) and the rates derived from them."""
+
+    period: Period
+    key: object = None
+    label: str = ""
+    counts: dict = field(default_factory=dict)
+    planned_investment: Decimal = ZERO
+    completed: Decimal = ZERO
+
+    def __add__(self, other: Rates) -> Rates:
+        total = Rates(self.period, label=self.label)
+        total.counts = {k: self.counts.get(k, 0) + other.counts.get(k, 0) for k in set(self.counts) | set(other.counts)}
+        total.planned_investment = self.planned_investment + other.planned_investment
+        total.completed = self.completed + other.completed
+        return total
+
+    def __getattr__(self, name):
+        counts = self.__dict__.get("counts", {})
+        if name in counts:
+            return counts[name]
+        raise AttributeError(name)
+
+    @property
+    def terminated(self) -> int:
+        return self.counts.get("new_terminated", 0) + self.counts.get("cont_terminated", 0)
+
+    @property
+    def start_rate(self):
+        """开工率 = started new starts / planned new starts."""
+        return percent(self.counts.get("new_started", 0), self.counts.get("new_planned", 0))
+
+    @property
+    def resume_rate(self):
+        """复工率 = resumed continuing / continuing."""
+        return percent(self.counts.get("cont_resumed", 0), self.counts.get("cont_planned", 0))
+
+    @property
+    def start_resume_rate(self):
+        """开复工率 = (started new + resumed continuing) / (new + continuing)."""
+        done = self.counts.get("new_started", 0) + self.counts.get("cont_resumed", 0)
+        return percent(done, self.counts.get("new_planned", 0) + self.counts.get("cont_planned", 0))
+
+    @property
+    def completion_rate(self):
+        """投资完成率 = YTD completed investment / annual planned investment."""
+        return percent(self.completed, self.planned_investment)
+
+    @property
+    def schedule(self) -> Decimal:
+        return quantize(self.period.schedule, 1)
+
+    @property
+    def gap(self):
+        """Completion minus 序时进度 in percentage points (positive: ahead, "超序时进度")."""
+        exact = percent(self.completed, self.planned_investment, places=10)
+        if exact is None:
+            return None
+        return quantize(exact - self.period.schedule, 1)
+
+    @property
+    def double_half(self):
+        """双过半: at the end of June (and later), completion ≥ 50%. None before June or without a plan."""
+        if self.period.month < 6 or self.completion_rate is None:
+            return None
+        return self.completed * 2 >= self.planned_investment
+
+    @property
+    def capacity_rate(self):
+        """项目达产率 = at capacity / due to reach capacity in the period."""
+        return percent(self.counts.get("capacity_reached", 0), self.counts.get("capacity_due", 0))
+
+    @property
+    def completed_yi(self) -> Decimal:
+        return quantize(self.completed / 10000, 2)
+
+    @property
+    def planned_yi(self) -> Decimal:
+        return quantize(self.planned_investment / 10000, 2)
+
+
+def ytd_subquery(period: Period):
+    """A plan's project's year-to-date investment: its latest report within the period's year."""
+    latest = MonthlyReport.objects.filter(
+        project=OuterRef("project_id"), month__gte=period.start, month__lte=period.last_month
+    ).order_by("-month")
+    return Coalesce(Subquery(latest.values("year_to_date")[:1]), Value(ZERO), output_field=DecimalField())
+
+
+def compute(plans, projects, period: Period, group_by: str | None = None, labels: dict | None = None):
+    """Rates for ``plans`` (AnnualPlan queryset, already scoped) and ``projects`` (Project queryset).
+
+    With ``group_by`` (a lookup such as ``project__zone__city``) returns (total, [per-unit Rates]);
+    without it, (total, []). Two grouped aggregate queries, whatever the number of projects.
+    """
+    figures = plan_figures(period)
+    plans = plans.filter(year=period.year).annotate(ytd=ytd_subquery(period))
+    live = figures["planned"]
+    aggregates = {name: Count("pk", filter=figures[name]) for name in PLAN_COUNTS}
+    aggregates["planned_investment"] = Sum("planned_investment", filter=live)
+    aggregates["completed"] = Sum("ytd", filter=live)
+    pfig = project_figures(period)
+    paggs = {name: Count("pk", filter=pfig[name]) for name in PROJECT_COUNTS}
+    if group_by:
+        plan_rows = {r.pop(group_by): r for r in plans.values(group_by).annotate(**aggregates).order_by()}
+        project_group = group_by.removeprefix("project__")
+        project_rows = {r.pop(project_group): r for r in projects.values(project_group).annotate(**paggs).order_by()}
+    else:
+        plan_rows = {None: plans.aggregate(**aggregates)}
+        project_rows = {None: projects.aggregate(**paggs)}
+    units = []
+    for key in sorted(set(plan_rows) | set(project_rows), key=lambda k: (k is None, str(k))):
+        row = plan_rows.get(key, {})
+        r = Rates(period, key=key, label=(labels or {}).get(key, ""))
+        r.counts = {n: row.get(n) or 0 for n in PLAN_COUNTS} | {
+            n: project_rows.get(key, {}).get(n) or 0 for n in PROJECT_COUNTS
+        }
+        r.planned_investment = row.get("planned_investment") or ZERO
+        r.completed = row.get("completed") or ZERO
+        units.append(r)
+    total = Rates(period, label=str(_("合计")))
+    for u in units:
+        total = total + u
+    total.label = str(_("合计"))
+    return total, (units if group_by else [])
+
+
+def drill_down(projects, period: Period, figure: str):
+    """The projects behind one figure (the same filter the aggregate counted)."""
+    if figure in PROJECT_COUNTS:
+        return projects.filter(project_figures(period)[figure])
+    condition = plan_figures(period)[figure]
+    plan_ids = AnnualPlan.objects.filter(year=period.year).filter(condition).values("project_id")
+    return projects.filter(pk__in=plan_ids)
+
+
+def project_queryset_for(plans):
+    return Project.objects.filter(pk__in=plans.values("project_id"))
+
+
+@dataclass
+class Cohort:
+    """Follow-up of a group of projects (a 三个一批 round's entries, a promotion's signed projects)."""
+
+    as_of: datetime.date
+    total: int = 0
+    terminated: int = 0
+    started: int = 0
+    producing: int = 0
+    at_capacity: int = 0
+    investment: Decimal = ZERO
+    expected_output: Decimal = ZERO
+    producing_expected_output: Decimal = ZERO
+    producing_actual_output: Decimal = ZERO
+
+    @property
+    def live(self) -> int:
+        return self.total - self.terminated
+
+    @property
+    def start_rate(self):
+        """签约项目开工率 = started / signed (terminated left out of the denominator)."""
+        return percent(self.started, self.live)
+
+    @property
+    def production_rate(self):
+        """开工项目投产率 = producing / started."""
+        return percent(self.producing, self.started)
+
+    @property
+    def output_rate(self):
+        """达效率 = actual annual output / expected annual output of producing projects."""
+        return percent(self.producing_actual_output, self.producing_expected_output)
+
+    @property
+    def investment_yi(self) -> Decimal:
+        return quantize(self.investment / 10000, 2)
+
+    @property
+    def expected_output_yi(self) -> Decimal:
+        return quantize(self.expected_output / 10000, 2)
+
+
+def cohort_figures(as_of: datetime.date) -> dict[str, Q]:
+    live = ~Q(terminated_on__lte=as_of)
+    producing = live & Q(producing_on__lte=as_of)
+    return {
+        "terminated": ~live,
+        "started": live & Q(started_on__lte=as_of),
+        "producing": producing,
+        "at_capacity": live & Q(capacity_on__lte=as_of),
+    }
+
+
+def cohort(projects, as_of: datetime.date) -> Cohort:
+    """One aggregate query over ``projects`` (a Project queryset) as of a date."""
+    f = cohort_figures(as_of)
+    money = DecimalField(max_digits=18, decimal_places=2)
+    sums = {
+        "investment": Sum("total_investment"),
+        "expected_output": Sum("expected_output"),
+        "producing_expected_output": Sum("expected_output", filter=f["producing"]),
+        "producing_actual_output": Sum("actual_output", filter=f["producing"]),
+    }
+    row = projects.aggregate(
+        total=Count("pk"),
+        **{name: Count("pk", filter=q) for name, q in f.items()},
+        **{f"sum_{name}": Coalesce(agg, Value(ZERO), output_field=money) for name, agg in sums.items()},
+    )
+    row = {k.removeprefix("sum_"): v for k, v in row.items()}
+    return Cohort(as_of=as_of, **row)

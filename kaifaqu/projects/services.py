@@ -1,0 +1,190 @@
+"""Project writes and their rules: milestone corrections, monthly reports, review, lock and
+correction, problem close-out. Each runs in one transaction and leaves change history."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaifaqu.core.history import change_reason
+from kaifaqu.core.scoping import Role, scope_for
+
+from .models import MILESTONES, MonthlyReport, Problem, ProblemStatus, Project, ReportCorrection, ReportStatus
+
+FIGURES = {
+    "this_month": "当月完成投资",
+    "year_to_date": "年初至报告期累计",
+    "since_start": "开工至报告期累计",
+}
+
+
+def first_of_month(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def next_month(month: datetime.date) -> datetime.date:
+    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def lock_date(month: datetime.date) -> datetime.date:
+    """The last day a month's report may be changed freely (default: the 5th of the next month)."""
+    return next_month(month) + datetime.timedelta(days=settings.KFQ_REPORT_LOCK_DAY - 1)
+
+
+# -- projects -------------------------------------------------------------------------------------
+def corrections(old: Project | None, new: Project) -> list[str]:
+    """What in this edit moves a project backwards or revises it, and so needs a stated reason."""
+    if old is None:
+        return []
+    found = []
+    for _stage, _planned, actual, label in MILESTONES:
+        before, after = getattr(old, actual), getattr(new, actual)
+        if before is not None and before != after:
+            found.append(_("更改已记录的%(what)s日期") % {"what": label})
+    if old.terminated_on and not new.terminated_on:
+        found.append(_("撤销终止"))
+    if old.total_investment != new.total_investment and old.reports.exists():
+        found.append(_("调整总投资"))
+    return found
+
+
+def save_project(project: Project, *, old: Project | None, reason: str = "") -> Project:
+    """Save a project; corrections (see :func:`corrections`) need ``reason``, which the history keeps."""
+    needed = corrections(old, project)
+    if needed and not reason.strip():
+        raise ValidationError(
+            {"change_reason": _("以下修改须填写原因:%(what)s") % {"what": "、".join(needed)}}, code="reason_required"
+        )
+    if old is not None and project.total_investment < old.total_investment:
+        top = project.reports.order_by("-since_start").values_list("since_start", flat=True).first()
+        if top is not None and top > project.total_investment:
+            raise ValidationError(
+                {"total_investment": _("总投资不能小于已报开工至今累计投资 %(v)s 万元") % {"v": top}}
+            )
+    with transaction.atomic(), change_reason(reason.strip()):
+        project.save()
+    return project
+
+
+# -- monthly reports ------------------------------------------------------------------------------
+def check_report(report: MonthlyReport) -> None:
+    """The ledger rules of one month's report, given the project's other months. Raises ValidationError."""
+    project = report.project
+    month = report.month
+    errors: dict[str, list[str]] = {}
+
+    def add(field, message):
+        errors.setdefault(field, []).append(message)
+
+    if month.day != 1:
+        add("month", _("月份应为该月1日"))
+    if month > first_of_month(timezone.localdate()):
+        add("month", _("不能填报未来月份"))
+    if project.started_on is None:
+        add("month", _("项目尚未开工,不能填报月度投资"))
+    elif month < first_of_month(project.started_on):
+        add("month", _("报告月份早于项目开工月份(%(d)s)") % {"d": project.started_on.strftime("%Y-%m")})
+    if report.since_start is not None and report.since_start > project.total_investment:
+        add("since_start", _("开工至报告期累计(%(a)s 万元)超过项目总投资(%(b)s 万元);如总投资已调整,请先修改项目总投资并说明原因")
+            % {"a": report.since_start, "b": project.total_investment})
+    others = MonthlyReport.objects.filter(project=project).exclude(pk=report.pk)
+    prev = others.filter(month__lt=month).order_by("-month").first()
+    nxt = others.filter(month__gt=month).order_by("month").first()
+    if month.month == 1 and report.year_to_date != report.this_month:
+        add("year_to_date", _("1月的年初至报告期累计应等于当月完成投资"))
+    if prev is not None:
+        _check_pair(prev, report, add, neighbour=prev)
+    if nxt is not None:
+        _check_pair(report, nxt, add, neighbour=nxt)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_pair(earlier: MonthlyReport, later: MonthlyReport, add, *, neighbour: MonthlyReport) -> None:
+    """Cumulative figures never decrease; consecutive months add up. ``neighbour`` is the stored one."""
+    when = neighbour.month.strftime("%Y-%m")
+    after_neighbour = neighbour is earlier
+    bound = _("不能小于") if after_neighbour else _("不能大于")
+    for field, label, same_year_only in (("since_start", _("开工至报告期累计"), False),
+                                         ("year_to_date", _("年初至报告期累计"), True)):
+        if same_year_only and earlier.month.year != later.month.year:
+            continue
+        if getattr(later, field) < getattr(earlier, field):
+            add(field, _("%(label)s%(bound)s%(m)s的 %(v)s 万元") % {
+                "label": label, "bound": bound, "m": when, "v": getattr(neighbour, field)})
+        elif next_month(earlier.month) == later.month and getattr(later, field) != getattr(earlier, field) + later.this_month:
+            add(field, _("%(label)s应等于%(m)s累计 %(a)s 加%(n)s当月 %(b)s 万元") % {
+                "label": label, "m": earlier.month.strftime("%Y-%m"), "a": getattr(earlier, field),
+                "n": later.month.strftime("%Y-%m"), "b": later.this_month})
+
+
+def save_report(report: MonthlyReport, *, user) -> MonthlyReport:
+    """Create or change a report before its month is locked; afterwards only :func:`correct_report`."""
+    if report.pk:
+        stored = MonthlyReport.objects.get(pk=report.pk)
+        if stored.is_locked and any(getattr(stored, f) != getattr(report, f) for f in FIGURES):
+            raise ValidationError(
+                _("%(m)s 的报表已于 %(d)s 锁定,只能通过更正修改数字") % {
+                    "m": stored.month.strftime("%Y-%m"), "d": stored.lock_date}, code="locked")
+        if stored.status == ReportStatus.REVIEWED and scope_for(user).role == Role.ENTERPRISE:
+            raise ValidationError(_("报表已审核,企业不能再修改;请联系开发区"), code="reviewed")
+    check_report(report)
+    with transaction.atomic():
+        report.save()
+    return report
+
+
+def review_report(report: MonthlyReport, *, user) -> MonthlyReport:
+    if scope_for(user).role == Role.ENTERPRISE:
+        raise ValidationError(_("报表由开发区审核"), code="review_role")
+    with transaction.atomic():
+        report.status = ReportStatus.REVIEWED
+        report.reviewed_by = user
+        report.reviewed_at = timezone.now()
+        report.save()
+    return report
+
+
+def correct_report(report: MonthlyReport, *, user, values: dict, reason: str) -> list[ReportCorrection]:
+    """Change figures of a locked month: each change is a ReportCorrection beside the original."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("更正必须填写原因")})
+    changes = {f: Decimal(v) for f, v in values.items() if f in FIGURES and v is not None and Decimal(v) != getattr(report, f)}
+    if not changes:
+        raise ValidationError(_("没有需要更正的数字"))
+    old = {f: getattr(report, f) for f in changes}
+    for f, v in changes.items():
+        setattr(report, f, v)
+    report.full_clean(exclude=["project", "reviewed_by"])
+    check_report(report)
+    with transaction.atomic(), change_reason(reason.strip()):
+        report.save()
+        return [
+            ReportCorrection.objects.create(
+                report=report, field=f, old_value=old[f], new_value=v, reason=reason.strip(), corrected_by=user
+            )
+            for f, v in changes.items()
+        ]
+
+
+# -- problems -------------------------------------------------------------------------------------
+def close_problem(problem: Problem, *, user) -> Problem:
+    """销号: only with a resolution, confirmed by the zone (not the enterprise)."""
+    if scope_for(user).role in (Role.ENTERPRISE, Role.AGENT, None):
+        raise ValidationError(_("问题销号须由开发区确认"), code="close_role")
+    if not problem.resolution.strip():
+        raise ValidationError({"resolution": _("请先填写解决情况,再销号")})
+    with transaction.atomic():
+        problem.status = ProblemStatus.CLOSED
+        problem.closed_by = user
+        problem.closed_on = timezone.localdate()
+        if problem.resolved_on is None:
+            problem.resolved_on = problem.closed_on
+        problem.save()
+    return problem
