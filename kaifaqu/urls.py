@@ -8,6 +8,8 @@ from rest_framework.routers import DefaultRouter
 from kaifaqu.core.views import home
 from kaifaqu.enterprises.api import EnterpriseViewSet
 from kaifaqu.enterprises.resources import EnterpriseResource
+from kaifaqu.projects import api as project_api
+from kaifaqu.projects import resources as project_resources
 from kaifaqu.zones.api import CityViewSet, IndustryChainViewSet, ParkViewSet, ZoneViewSet
 from kaifaqu.zones.resources import CityResource, IndustryChainResource, ParkResource, ZoneResource
 
@@ -20,9 +22,31 @@ router.register("zones", ZoneViewSet, basename="api-zone")
 router.register("parks", ParkViewSet, basename="api-park")
 router.register("chains", IndustryChainViewSet, basename="api-industrychain")
 router.register("enterprises", EnterpriseViewSet, basename="api-enterprise")
+router.register("projects", project_api.ProjectViewSet, basename="api-project")
+router.register("suspensions", project_api.SuspensionViewSet, basename="api-suspension")
+router.register("plans", project_api.AnnualPlanViewSet, basename="api-annualplan")
+router.register("reports", project_api.MonthlyReportViewSet, basename="api-monthlyreport")
+router.register("problems", project_api.ProblemViewSet, basename="api-problem")
+router.register("campaigns", project_api.CampaignViewSet, basename="api-campaign")
+router.register("campaign-entries", project_api.CampaignEntryViewSet, basename="api-campaignentry")
+router.register("meetings", project_api.DispatchMeetingViewSet, basename="api-dispatchmeeting")
 
 registry_urls = []
-for resource in (CityResource, ZoneResource, ParkResource, IndustryChainResource, EnterpriseResource):
+for resource in (
+    CityResource,
+    ZoneResource,
+    ParkResource,
+    IndustryChainResource,
+    EnterpriseResource,
+    project_resources.ProjectResource,
+    project_resources.SuspensionResource,
+    project_resources.AnnualPlanResource,
+    project_resources.MonthlyReportResource,
+    project_resources.ProblemResource,
+    project_resources.CampaignResource,
+    project_resources.CampaignEntryResource,
+    project_resources.DispatchMeetingResource,
+):
     registry_urls += resource.urls()
 
 urlpatterns = [
@@ -30,6 +54,7 @@ urlpatterns = [
     path("accounts/", include("kaifaqu.accounts.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/rates/", project_api.rates_api, name="api-rates"),
     path("api/", include(router.urls)),
     path("api/auth/token/", obtain_auth_token, name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -12,6 +12,13 @@ def navigation(request):
         (_("园区"), reverse("park_list")),
         (_("产业链"), reverse("industrychain_list")),
         (_("企业"), reverse("enterprise_list")),
+        (_("重点项目"), reverse("project_list")),
+        (_("三率"), reverse("project_rates")),
+        (_("挂图作战"), reverse("project_board")),
+        (_("月度投资"), reverse("monthlyreport_list")),
+        (_("问题清单"), reverse("problem_list")),
+        (_("三个一批"), reverse("campaign_list")),
+        (_("调度会"), reverse("dispatchmeeting_list")),
         (_("地市"), reverse("city_list")),
     ]
     return {"nav_items": items}

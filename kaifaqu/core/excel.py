@@ -446,6 +446,8 @@ class SheetSpec:
             staged.append((rownum, instance, before, {c.field: values[c.field] for c in m2m_cols}, current is None))
 
         errors.extend(self._unique_errors(staged, header_of))
+        if not errors:
+            errors.extend(self.validate_rows(staged, header_of))
         if errors:
             raise ImportFailed(sorted(errors, key=lambda e: (e.row, e.column)))
         result = ImportResult()
@@ -455,6 +457,13 @@ class SheetSpec:
             return result
         self._write(staged, plain_cols, m2m_cols, prefetched_m2m, result)
         return result
+
+    def validate_rows(self, staged, header_of) -> list[RowError]:
+        """Rules across rows and stored records (a ledger's cumulative figures); none by default.
+
+        ``staged`` holds (row number, instance, before, m2m values, is_new) of rows that passed.
+        """
+        return []
 
     def _attname(self, name):
         return self.model._meta.get_field(name).attname

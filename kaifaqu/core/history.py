@@ -56,8 +56,11 @@ def current_context() -> ChangeContext:
 def change_reason(reason: str):
     """Within the current context, record ``reason`` with every change (corrections, revisions)."""
     base = current_context()
-    token = _current.set(ChangeContext(source=base.source, user=base.user, request=base.request, reason=reason,
-                                       request_id=base.request_id))
+    token = _current.set(
+        ChangeContext(
+            source=base.source, user=base.user, request=base.request, reason=reason, request_id=base.request_id
+        )
+    )
     try:
         yield
     finally:

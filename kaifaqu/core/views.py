@@ -6,6 +6,7 @@ Excel import with template, and a scoped autocomplete — all through ``Model.ob
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -39,6 +40,7 @@ class Col:
     header: str | None = None
     sort: str | None = None  # ORM ordering path; None = the name with dots as __, "" = not sortable
     link: bool = False
+    render: Callable | None = None  # obj -> display value (may be safe HTML), instead of the attribute
 
 
 @dataclass
@@ -105,6 +107,7 @@ class Resource:
     list_select_related: tuple[str, ...] = ()
     list_prefetch_related: tuple[str, ...] = ()
     detail_fields: tuple[str, ...] | None = None
+    detail_template = "core/object_detail.html"
     related: list[Related] = []
 
     def __init_subclass__(cls, **kwargs):
@@ -129,11 +132,22 @@ class Resource:
             ("<int:pk>/edit/", EditView, "edit"),
             ("<int:pk>/delete/", DeleteView, "delete"),
         ]
-        return [path(f"{cls.url_prefix}/{p}", v.as_view(resource=cls), name=f"{s}_{n}") for p, v, n in views]
+        standard = [path(f"{cls.url_prefix}/{p}", v.as_view(resource=cls), name=f"{s}_{n}") for p, v, n in views]
+        return cls.extra_urls() + standard
 
     @classmethod
     def queryset(cls, user):
         return cls.model._default_manager.for_user(user)
+
+    @classmethod
+    def detail_context(cls, obj, request) -> dict:
+        """Extra context for a custom ``detail_template``."""
+        return {}
+
+    @classmethod
+    def extra_urls(cls) -> list:
+        """Actions beyond the standard ones (review, close, …)."""
+        return []
 
 
 class ResourceView(LoginRequiredMixin, View):
@@ -207,9 +221,9 @@ class ListView(ResourceView):
         for obj in page.object_list:
             cells = []
             for c in cols:
-                value = display(obj, c.name)
+                value = c.render(obj) if c.render else display(obj, c.name)
                 link = object_url(obj) if c.link else (object_url(value) if isinstance(value, models.Model) else None)
-                cells.append((format_value(value), link))
+                cells.append((value if c.render else format_value(value), link))
             rows.append(cells)
         params = request.GET.copy()
         params.pop("page", None)
@@ -295,7 +309,8 @@ class DetailView(ResourceView):
             )
         history = list(ChangeRecord.objects.for_object(obj).select_related("user", "content_type")[:100])
         ctx = self.base_context(object=obj, fields=fields, related=related, history=history, title=str(obj))
-        return render(request, "core/object_detail.html", ctx)
+        ctx.update(self.resource.detail_context(obj, request))
+        return render(request, self.resource.detail_template, ctx)
 
 
 class EditView(ResourceView):

@@ -71,7 +71,10 @@ class Project(TrackedModel):
     """A project a zone pushes from signing to full production."""
 
     code = models.CharField(
-        _("项目代码"), max_length=24, blank=True, validators=[validate_project_code],
+        _("项目代码"),
+        max_length=24,
+        blank=True,
+        validators=[validate_project_code],
         help_text=_("全国投资项目在线审批监管平台项目代码,储备项目可暂空"),
     )
     name = models.CharField(_("项目名称"), max_length=200)
@@ -83,15 +86,20 @@ class Project(TrackedModel):
         Park, verbose_name=_("所在园区"), null=True, blank=True, on_delete=models.PROTECT, related_name="projects"
     )
     chain = models.ForeignKey(
-        IndustryChain, verbose_name=_("产业链"), null=True, blank=True, on_delete=models.PROTECT,
+        IndustryChain,
+        verbose_name=_("产业链"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="projects",
     )
     nature = models.CharField(_("建设性质"), max_length=16, choices=Nature.choices, default=Nature.NEW)
     is_transformation = models.BooleanField(_("转型项目"), default=False)
     key_level = models.CharField(_("重点级别"), max_length=16, choices=KeyLevel.choices, blank=True)
     total_investment = models.DecimalField(_("总投资(万元)"), **MONEY)
-    land_area = models.DecimalField(_("用地面积(亩)"), max_digits=12, decimal_places=2, null=True, blank=True,
-                                    validators=[NON_NEGATIVE])
+    land_area = models.DecimalField(
+        _("用地面积(亩)"), max_digits=12, decimal_places=2, null=True, blank=True, validators=[NON_NEGATIVE]
+    )
     expected_output = models.DecimalField(_("预计年产值(万元)"), null=True, blank=True, **MONEY)
     expected_tax = models.DecimalField(_("预计年税收(万元)"), null=True, blank=True, **MONEY)
     actual_output = models.DecimalField(_("达效后实际年产值(万元)"), null=True, blank=True, **MONEY)
@@ -121,11 +129,14 @@ class Project(TrackedModel):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["code"], condition=~Q(code=""), name="project_unique_code",
+                fields=["code"],
+                condition=~Q(code=""),
+                name="project_unique_code",
                 violation_error_message=_("该项目代码已登记"),
             ),
             models.UniqueConstraint(
-                fields=["zone", "name"], name="project_unique_name_in_zone",
+                fields=["zone", "name"],
+                name="project_unique_name_in_zone",
                 violation_error_message=_("该开发区已有同名项目"),
             ),
             models.CheckConstraint(
@@ -239,7 +250,8 @@ class AnnualPlan(TrackedModel):
         ordering = ["-year", "project__name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["project", "year"], name="plan_unique_project_year",
+                fields=["project", "year"],
+                name="plan_unique_project_year",
                 violation_error_message=_("该项目已列入该年度计划"),
             ),
             models.CheckConstraint(
@@ -276,7 +288,11 @@ class MonthlyReport(TrackedModel):
     problems = models.TextField(_("存在问题"), blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.SUBMITTED)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("审核人"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
@@ -292,7 +308,8 @@ class MonthlyReport(TrackedModel):
         indexes = [models.Index(fields=["month", "project"], name="report_month_project_idx")]
         constraints = [
             models.UniqueConstraint(
-                fields=["project", "month"], name="report_unique_project_month",
+                fields=["project", "month"],
+                name="report_unique_project_month",
                 violation_error_message=_("该项目该月已填报;如需修改请使用更正"),
             ),
             models.CheckConstraint(
@@ -362,7 +379,12 @@ class Campaign(TrackedModel):
     held_on = models.DateField(_("活动日期"))
     level = models.CharField(_("级别"), max_length=16, choices=CampaignLevel.choices)
     city = models.ForeignKey(
-        City, verbose_name=_("地市"), null=True, blank=True, on_delete=models.PROTECT, related_name="campaigns",
+        City,
+        verbose_name=_("地市"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="campaigns",
         help_text=_("市级活动填写"),
     )
 
@@ -380,7 +402,8 @@ class Campaign(TrackedModel):
                 violation_error_message=_("市级活动必须选择地市,省级活动不选地市"),
             ),
             models.UniqueConstraint(
-                fields=["name", "held_on"], name="campaign_unique_name_date",
+                fields=["name", "held_on"],
+                name="campaign_unique_name_date",
                 violation_error_message=_("同一天已有同名活动"),
             ),
         ]
@@ -426,7 +449,8 @@ class CampaignEntry(TrackedModel):
         ordering = ["campaign", "kind", "project__name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["campaign", "project", "kind"], name="entry_unique",
+                fields=["campaign", "project", "kind"],
+                name="entry_unique",
                 violation_error_message=_("该项目已以此类别列入该活动"),
             )
         ]
@@ -490,7 +514,11 @@ class Problem(TrackedModel):
     resolved_on = models.DateField(_("解决日期"), null=True, blank=True)
     closed_on = models.DateField(_("销号日期"), null=True, blank=True)
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("销号确认人"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("销号确认人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
 

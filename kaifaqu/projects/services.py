@@ -64,9 +64,7 @@ def save_project(project: Project, *, old: Project | None, reason: str = "") -> 
     if old is not None and project.total_investment < old.total_investment:
         top = project.reports.order_by("-since_start").values_list("since_start", flat=True).first()
         if top is not None and top > project.total_investment:
-            raise ValidationError(
-                {"total_investment": _("总投资不能小于已报开工至今累计投资 %(v)s 万元") % {"v": top}}
-            )
+            raise ValidationError({"total_investment": _("总投资不能小于已报开工至今累计投资 %(v)s 万元") % {"v": top}})
     with transaction.atomic(), change_reason(reason.strip()):
         project.save()
     return project
@@ -75,8 +73,18 @@ def save_project(project: Project, *, old: Project | None, reason: str = "") -> 
 # -- monthly reports ------------------------------------------------------------------------------
 def check_report(report: MonthlyReport) -> None:
     """The ledger rules of one month's report, given the project's other months. Raises ValidationError."""
-    project = report.project
+    others = MonthlyReport.objects.filter(project=report.project).exclude(pk=report.pk)
+    prev = others.filter(month__lt=report.month).order_by("-month").first()
+    nxt = others.filter(month__gt=report.month).order_by("month").first()
+    errors = report_errors(report, report.project, prev, nxt)
+    if errors:
+        raise ValidationError(errors)
+
+
+def report_errors(report: MonthlyReport, project: Project, prev, nxt, *, today=None) -> dict[str, list[str]]:
+    """Why ``report`` breaks the ledger rules next to its neighbours ``prev`` and ``nxt`` (pure; no queries)."""
     month = report.month
+    today = today or timezone.localdate()
     errors: dict[str, list[str]] = {}
 
     def add(field, message):
@@ -84,26 +92,25 @@ def check_report(report: MonthlyReport) -> None:
 
     if month.day != 1:
         add("month", _("月份应为该月1日"))
-    if month > first_of_month(timezone.localdate()):
+    if month > first_of_month(today):
         add("month", _("不能填报未来月份"))
     if project.started_on is None:
         add("month", _("项目尚未开工,不能填报月度投资"))
     elif month < first_of_month(project.started_on):
         add("month", _("报告月份早于项目开工月份(%(d)s)") % {"d": project.started_on.strftime("%Y-%m")})
     if report.since_start is not None and report.since_start > project.total_investment:
-        add("since_start", _("开工至报告期累计(%(a)s 万元)超过项目总投资(%(b)s 万元);如总投资已调整,请先修改项目总投资并说明原因")
-            % {"a": report.since_start, "b": project.total_investment})
-    others = MonthlyReport.objects.filter(project=project).exclude(pk=report.pk)
-    prev = others.filter(month__lt=month).order_by("-month").first()
-    nxt = others.filter(month__gt=month).order_by("month").first()
+        add(
+            "since_start",
+            _("开工至报告期累计(%(a)s 万元)超过项目总投资(%(b)s 万元);如总投资已调整,请先修改项目总投资并说明原因")
+            % {"a": report.since_start, "b": project.total_investment},
+        )
     if month.month == 1 and report.year_to_date != report.this_month:
         add("year_to_date", _("1月的年初至报告期累计应等于当月完成投资"))
     if prev is not None:
         _check_pair(prev, report, add, neighbour=prev)
     if nxt is not None:
         _check_pair(report, nxt, add, neighbour=nxt)
-    if errors:
-        raise ValidationError(errors)
+    return errors
 
 
 def _check_pair(earlier: MonthlyReport, later: MonthlyReport, add, *, neighbour: MonthlyReport) -> None:
@@ -111,17 +118,33 @@ def _check_pair(earlier: MonthlyReport, later: MonthlyReport, add, *, neighbour:
     when = neighbour.month.strftime("%Y-%m")
     after_neighbour = neighbour is earlier
     bound = _("不能小于") if after_neighbour else _("不能大于")
-    for field, label, same_year_only in (("since_start", _("开工至报告期累计"), False),
-                                         ("year_to_date", _("年初至报告期累计"), True)):
+    for field, label, same_year_only in (
+        ("since_start", _("开工至报告期累计"), False),
+        ("year_to_date", _("年初至报告期累计"), True),
+    ):
         if same_year_only and earlier.month.year != later.month.year:
             continue
         if getattr(later, field) < getattr(earlier, field):
-            add(field, _("%(label)s%(bound)s%(m)s的 %(v)s 万元") % {
-                "label": label, "bound": bound, "m": when, "v": getattr(neighbour, field)})
-        elif next_month(earlier.month) == later.month and getattr(later, field) != getattr(earlier, field) + later.this_month:
-            add(field, _("%(label)s应等于%(m)s累计 %(a)s 加%(n)s当月 %(b)s 万元") % {
-                "label": label, "m": earlier.month.strftime("%Y-%m"), "a": getattr(earlier, field),
-                "n": later.month.strftime("%Y-%m"), "b": later.this_month})
+            add(
+                field,
+                _("%(label)s%(bound)s%(m)s的 %(v)s 万元")
+                % {"label": label, "bound": bound, "m": when, "v": getattr(neighbour, field)},
+            )
+        elif (
+            next_month(earlier.month) == later.month
+            and getattr(later, field) != getattr(earlier, field) + later.this_month
+        ):
+            add(
+                field,
+                _("%(label)s应等于%(m)s累计 %(a)s 加%(n)s当月 %(b)s 万元")
+                % {
+                    "label": label,
+                    "m": earlier.month.strftime("%Y-%m"),
+                    "a": getattr(earlier, field),
+                    "n": later.month.strftime("%Y-%m"),
+                    "b": later.this_month,
+                },
+            )
 
 
 def save_report(report: MonthlyReport, *, user) -> MonthlyReport:
@@ -130,8 +153,10 @@ def save_report(report: MonthlyReport, *, user) -> MonthlyReport:
         stored = MonthlyReport.objects.get(pk=report.pk)
         if stored.is_locked and any(getattr(stored, f) != getattr(report, f) for f in FIGURES):
             raise ValidationError(
-                _("%(m)s 的报表已于 %(d)s 锁定,只能通过更正修改数字") % {
-                    "m": stored.month.strftime("%Y-%m"), "d": stored.lock_date}, code="locked")
+                _("%(m)s 的报表已于 %(d)s 锁定,只能通过更正修改数字")
+                % {"m": stored.month.strftime("%Y-%m"), "d": stored.lock_date},
+                code="locked",
+            )
         if stored.status == ReportStatus.REVIEWED and scope_for(user).role == Role.ENTERPRISE:
             raise ValidationError(_("报表已审核,企业不能再修改;请联系开发区"), code="reviewed")
     check_report(report)
@@ -155,7 +180,9 @@ def correct_report(report: MonthlyReport, *, user, values: dict, reason: str) ->
     """Change figures of a locked month: each change is a ReportCorrection beside the original."""
     if not reason.strip():
         raise ValidationError({"reason": _("更正必须填写原因")})
-    changes = {f: Decimal(v) for f, v in values.items() if f in FIGURES and v is not None and Decimal(v) != getattr(report, f)}
+    changes = {
+        f: Decimal(v) for f, v in values.items() if f in FIGURES and v is not None and Decimal(v) != getattr(report, f)
+    }
     if not changes:
         raise ValidationError(_("没有需要更正的数字"))
     old = {f: getattr(report, f) for f in changes}

@@ -1,5 +1,7 @@
 """factory_boy factories for tests and benchmarks."""
 
+import datetime
+
 import factory
 
 from kaifaqu.accounts.models import User
@@ -99,4 +101,74 @@ class MonthlyReportFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "projects.MonthlyReport"
 
+    project = factory.SubFactory("kaifaqu.testing.factories.StartedProjectFactory")
+    month = factory.LazyFunction(lambda: datetime.date(2024, 3, 1))
+    this_month = 100
+    year_to_date = 200
+    since_start = 200
+
+
+class StartedProjectFactory(ProjectFactory):
+    signed_on = factory.LazyFunction(lambda: datetime.date(2024, 1, 10))
+    started_on = factory.LazyFunction(lambda: datetime.date(2024, 2, 1))
+
+
+class SuspensionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "projects.Suspension"
+
+    project = factory.SubFactory(StartedProjectFactory)
+    suspended_on = factory.LazyFunction(lambda: datetime.date(2024, 12, 1))
+    resumed_on = factory.LazyFunction(lambda: datetime.date(2025, 3, 1))
+    reason = "冬季停工"
+
+
+class AnnualPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "projects.AnnualPlan"
+
     project = factory.SubFactory(ProjectFactory)
+    year = 2025
+    kind = "new_start"
+    planned_investment = 1000
+
+
+class ProblemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "projects.Problem"
+
+    project = factory.SubFactory(ProjectFactory)
+    category = "land"
+    description = factory.Sequence(lambda n: f"用地指标未落实{n}")
+    owner_unit = "自然资源局"
+    owner_person = "王科长"
+    raised_on = factory.LazyFunction(lambda: datetime.date(2025, 3, 1))
+    deadline = factory.LazyFunction(lambda: datetime.date(2025, 4, 1))
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "projects.Campaign"
+
+    name = factory.Sequence(lambda n: f"三个一批第{n}批")
+    held_on = factory.LazyFunction(lambda: datetime.date(2023, 2, 22))
+    level = "province"
+
+
+class CampaignEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "projects.CampaignEntry"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    project = factory.SubFactory(ProjectFactory)
+    kind = "signed"
+
+
+class DispatchMeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "projects.DispatchMeeting"
+
+    zone = factory.SubFactory(ZoneFactory)
+    held_on = factory.LazyFunction(lambda: datetime.date(2024, 6, 27))
+    title = factory.Sequence(lambda n: f"省级重点工程项目调度会{n}")
+    chair = "崔俊林"

@@ -53,6 +53,14 @@ OBJECTS = {
     "park": lambda zone: f.ParkFactory(zone=zone),
     "industrychain": lambda zone: f.IndustryChainFactory(zone=zone),
     "enterprise": lambda zone: f.EnterpriseFactory(zones=[zone]),
+    "project": lambda zone: f.ProjectFactory(zone=zone),
+    "suspension": lambda zone: f.SuspensionFactory(project__zone=zone),
+    "annualplan": lambda zone: f.AnnualPlanFactory(project__zone=zone),
+    "monthlyreport": lambda zone: f.MonthlyReportFactory(project__zone=zone),
+    "problem": lambda zone: f.ProblemFactory(project__zone=zone),
+    "campaign": lambda zone: f.CampaignFactory(level="city", city=zone.city),
+    "campaignentry": lambda zone: f.CampaignEntryFactory(project__zone=zone),
+    "dispatchmeeting": lambda zone: f.DispatchMeetingFactory(zone=zone),
 }
 
 

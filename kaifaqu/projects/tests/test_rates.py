@@ -18,10 +18,17 @@ def pinglu(city_b):
 
 
 def plan(zone, i, kind, *, started=None, resumed=None, terminated=None, investment="100", year=2022):
-    p = f.ProjectFactory(zone=zone, name=f"项目{i}", started_on=started, signed_on=started,
-                         terminated_on=terminated, termination_reason="企业撤资" if terminated else "")
-    return AnnualPlan.objects.create(project=p, year=year, kind=kind, planned_investment=Decimal(investment),
-                                     resumed_on=resumed)
+    p = f.ProjectFactory(
+        zone=zone,
+        name=f"项目{i}",
+        started_on=started,
+        signed_on=started,
+        terminated_on=terminated,
+        termination_reason="企业撤资" if terminated else "",
+    )
+    return AnnualPlan.objects.create(
+        project=p, year=year, kind=kind, planned_investment=Decimal(investment), resumed_on=resumed
+    )
 
 
 def test_seed_003_pinglu_171_key_projects_161_started_or_resumed_is_94_2_percent(pinglu):
@@ -60,12 +67,15 @@ def test_nine_month_completion_97_2_percent_is_22_2_points_ahead_of_schedule(pin
     # "1–9月完成投资占年计划 97.2%,超序时进度 22.2 个百分点" (97.2 − 75.0)
     p1 = plan(pinglu, 1, "continuing", resumed=D(2022, 2, 20), investment="6000")
     p2 = plan(pinglu, 2, "continuing", resumed=D(2022, 3, 1), investment="4000")
-    f.MonthlyReportFactory(project=p1.project, month=D(2022, 9, 1), this_month="600", year_to_date="5800",
-                           since_start="9000")
-    f.MonthlyReportFactory(project=p2.project, month=D(2022, 8, 1), this_month="500", year_to_date="3920",
-                           since_start="3920")  # no September report: its latest (August) figure counts
-    f.MonthlyReportFactory(project=p2.project, month=D(2021, 12, 1), this_month="1", year_to_date="99",
-                           since_start="99")  # last year's does not
+    f.MonthlyReportFactory(
+        project=p1.project, month=D(2022, 9, 1), this_month="600", year_to_date="5800", since_start="9000"
+    )
+    f.MonthlyReportFactory(
+        project=p2.project, month=D(2022, 8, 1), this_month="500", year_to_date="3920", since_start="3920"
+    )  # no September report: its latest (August) figure counts
+    f.MonthlyReportFactory(
+        project=p2.project, month=D(2021, 12, 1), this_month="1", year_to_date="99", since_start="99"
+    )  # last year's does not
     total, _ = compute(AnnualPlan.objects.all(), Project.objects.all(), Period(2022, 9))
     assert total.completed == Decimal("9720") and total.planned_investment == Decimal("10000")
     assert total.completion_rate == Decimal("97.2")
@@ -75,8 +85,9 @@ def test_nine_month_completion_97_2_percent_is_22_2_points_ahead_of_schedule(pin
 
 def test_double_half_at_the_end_of_june(pinglu):
     p = plan(pinglu, 1, "continuing", resumed=D(2022, 2, 20), investment="1000")
-    f.MonthlyReportFactory(project=p.project, month=D(2022, 6, 1), this_month="100", year_to_date="499",
-                           since_start="499")
+    f.MonthlyReportFactory(
+        project=p.project, month=D(2022, 6, 1), this_month="100", year_to_date="499", since_start="499"
+    )
     june, _ = compute(AnnualPlan.objects.all(), Project.objects.all(), Period(2022, 6))
     may, _ = compute(AnnualPlan.objects.all(), Project.objects.all(), Period(2022, 5))
     assert june.double_half is False and may.double_half is None
@@ -93,8 +104,7 @@ def test_capacity_rate(pinglu):
 def test_rates_group_by_unit_and_add_up(pinglu, zone_a):
     plan(pinglu, 1, "new_start", started=D(2022, 4, 1))
     plan(zone_a, 2, "new_start")
-    total, units = compute(AnnualPlan.objects.all(), Project.objects.all(), Period(2022, 9),
-                           group_by="project__zone")
+    total, units = compute(AnnualPlan.objects.all(), Project.objects.all(), Period(2022, 9), group_by="project__zone")
     by_zone = {u.key: u for u in units}
     assert by_zone[pinglu.pk].start_rate == Decimal("100.0") and by_zone[zone_a.pk].start_rate == Decimal("0.0")
     assert total.start_rate == Decimal("50.0")

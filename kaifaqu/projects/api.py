@@ -1,0 +1,223 @@
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
+
+from kaifaqu.core.api import ScopedModelSerializer, ScopedViewSet
+
+from . import resources
+from .models import (
+    AnnualPlan,
+    Campaign,
+    CampaignEntry,
+    DispatchMeeting,
+    MonthlyReport,
+    Problem,
+    Project,
+    Suspension,
+)
+from .services import save_project, save_report
+from .views import drill_url, rates_for
+
+PROJECT_FIELDS = [
+    "id",
+    "code",
+    "name",
+    "enterprise",
+    "zone",
+    "park",
+    "chain",
+    "nature",
+    "is_transformation",
+    "key_level",
+    "total_investment",
+    "land_area",
+    "expected_output",
+    "expected_tax",
+    "actual_output",
+    "liaison_leader",
+    "construction_content",
+    "planned_sign_on",
+    "signed_on",
+    "planned_start_on",
+    "started_on",
+    "planned_production_on",
+    "producing_on",
+    "planned_capacity_on",
+    "capacity_on",
+    "terminated_on",
+    "termination_reason",
+]
+
+
+class ProjectSerializer(ScopedModelSerializer):
+    stage = serializers.SerializerMethodField()
+    colour = serializers.SerializerMethodField()
+    change_reason = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=500)
+
+    class Meta:
+        model = Project
+        fields = [*PROJECT_FIELDS, "stage", "colour", "change_reason", "created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def get_stage(self, obj) -> str:
+        return getattr(obj, "stage_value", None) or obj.stage
+
+    def get_colour(self, obj) -> str:
+        return getattr(obj, "colour", "")
+
+    def validate(self, attrs):
+        reason = attrs.pop("change_reason", "")
+        attrs = super().validate(attrs)
+        attrs["change_reason"] = reason
+        return attrs
+
+    def save(self, **kwargs):
+        reason = self.validated_data.pop("change_reason", "")
+        old = Project.objects.get(pk=self.instance.pk) if self.instance else None
+        project = self.instance or Project()
+        for key, value in self.validated_data.items():
+            setattr(project, key, value)
+        from django.core.exceptions import ValidationError
+
+        from kaifaqu.core.api import to_drf
+
+        try:
+            self.instance = save_project(project, old=old, reason=reason)
+        except ValidationError as exc:
+            raise to_drf(exc) from exc
+        return self.instance
+
+
+class MonthlyReportSerializer(ScopedModelSerializer):
+    class Meta:
+        model = MonthlyReport
+        fields = [
+            "id",
+            "project",
+            "month",
+            "this_month",
+            "year_to_date",
+            "since_start",
+            "progress",
+            "problems",
+            "status",
+            "reviewed_by",
+            "reviewed_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["status", "reviewed_by", "reviewed_at", "created_at", "updated_at"]
+
+    def save(self, **kwargs):
+        from django.core.exceptions import ValidationError
+
+        from kaifaqu.core.api import to_drf
+
+        report = self.instance or MonthlyReport()
+        for key, value in self.validated_data.items():
+            setattr(report, key, value)
+        try:
+            self.instance = save_report(report, user=self.context["request"].user)
+        except ValidationError as exc:
+            raise to_drf(exc) from exc
+        return self.instance
+
+
+def simple_serializer(model_class, field_names):
+    meta = type("Meta", (), {"model": model_class, "fields": ["id", *field_names], "read_only_fields": []})
+    return type(f"{model_class.__name__}Serializer", (ScopedModelSerializer,), {"Meta": meta})
+
+
+SuspensionSerializer = simple_serializer(Suspension, ["project", "suspended_on", "resumed_on", "reason"])
+AnnualPlanSerializer = simple_serializer(AnnualPlan, ["project", "year", "kind", "planned_investment", "resumed_on"])
+ProblemSerializer = simple_serializer(
+    Problem,
+    [
+        "project",
+        "category",
+        "description",
+        "owner_unit",
+        "owner_person",
+        "raised_on",
+        "deadline",
+        "progress_notes",
+        "resolution",
+        "status",
+        "resolved_on",
+        "closed_on",
+        "closed_by",
+    ],
+)
+ProblemSerializer.Meta.read_only_fields = ["status", "closed_on", "closed_by"]
+CampaignSerializer = simple_serializer(Campaign, ["name", "held_on", "level", "city"])
+CampaignEntrySerializer = simple_serializer(CampaignEntry, ["campaign", "project", "kind"])
+DispatchMeetingSerializer = simple_serializer(
+    DispatchMeeting, ["zone", "held_on", "title", "chair", "projects", "decisions"]
+)
+
+
+def viewset(resource, serializer, ordering):
+    return type(
+        f"{resource.model.__name__}ViewSet",
+        (ScopedViewSet,),
+        {"resource": resource, "serializer_class": serializer, "ordering_fields": ordering},
+    )
+
+
+ProjectViewSet = viewset(resources.ProjectResource, ProjectSerializer, ["name", "total_investment", "started_on"])
+SuspensionViewSet = viewset(resources.SuspensionResource, SuspensionSerializer, ["suspended_on"])
+AnnualPlanViewSet = viewset(resources.AnnualPlanResource, AnnualPlanSerializer, ["year", "planned_investment"])
+MonthlyReportViewSet = viewset(resources.MonthlyReportResource, MonthlyReportSerializer, ["month"])
+ProblemViewSet = viewset(resources.ProblemResource, ProblemSerializer, ["deadline"])
+CampaignViewSet = viewset(resources.CampaignResource, CampaignSerializer, ["held_on"])
+CampaignEntryViewSet = viewset(resources.CampaignEntryResource, CampaignEntrySerializer, ["kind"])
+DispatchMeetingViewSet = viewset(resources.DispatchMeetingResource, DispatchMeetingSerializer, ["held_on"])
+
+
+def _rates_json(r, links):
+    return {
+        "label": r.label,
+        "key": r.key,
+        **{k: v for k, v in r.counts.items()},
+        "terminated": r.terminated,
+        "start_rate": r.start_rate,
+        "resume_rate": r.resume_rate,
+        "start_resume_rate": r.start_resume_rate,
+        "planned_investment": r.planned_investment,
+        "completed": r.completed,
+        "completion_rate": r.completion_rate,
+        "schedule": r.schedule,
+        "gap": r.gap,
+        "double_half": r.double_half,
+        "capacity_rate": r.capacity_rate,
+        "projects": links,
+    }
+
+
+@extend_schema(
+    parameters=[OpenApiParameter(n, int, required=False) for n in ("year", "month", "city", "zone", "park", "chain")],
+    responses={200: dict},
+    description="三率 for the user's scope and a period (cumulative January..month). Rates are percentages with one "
+    "decimal, null for an empty denominator; `projects` gives the drill-down list URL of each figure.",
+)
+@api_view(["GET"])
+def rates_api(request):
+    ctx = rates_for(request.user, request.query_params.dict())
+    if "total" not in ctx:
+        raise serializers.ValidationError(ctx["errors"])
+    key = {"project__zone__city": "city", "project__zone": "zone", "project__park": "park"}.get(ctx["group"])
+    figures = ("new_planned", "new_started", "cont_planned", "cont_resumed", "started_or_resumed", "terminated")
+
+    def links(params):
+        return {f: drill_url(params, f) for f in figures} if params is not None else {}
+
+    return Response(
+        {
+            "period": {"year": ctx["period"].year, "month": ctx["period"].month},
+            "total": _rates_json(ctx["total"], links(ctx["base"])),
+            "units": [
+                _rates_json(u, links({**ctx["base"], key: u.key} if key and u.key else None)) for u in ctx["units"]
+            ],
+        }
+    )

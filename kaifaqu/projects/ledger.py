@@ -1,0 +1,50 @@
+"""The monthly investment ledger's cross-row rules for imports: the same rules as one report
+(services.report_errors), checked against each row's neighbours in the merged file + database."""
+
+from collections import defaultdict
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaifaqu.core.excel import RowError
+
+from .models import MonthlyReport
+from .services import FIGURES, lock_date, report_errors
+
+
+def ledger_errors(staged, header_of, user) -> list[RowError]:
+    today = timezone.localdate()
+    rows = [(rownum, inst) for rownum, inst, _b, _m, _new in staged]
+    project_ids = {inst.project_id for _r, inst in rows}
+    timeline: dict[int, dict] = defaultdict(dict)
+    stored = {}
+    for report in (
+        MonthlyReport.objects.filter(project_id__in=project_ids)
+        .only("id", "project_id", "month", *FIGURES)
+        .iterator(chunk_size=5000)
+    ):
+        timeline[report.project_id][report.month] = report
+        stored[report.pk] = report
+    for _r, inst in rows:
+        timeline[inst.project_id][inst.month] = inst
+    ordered = {pid: sorted(months) for pid, months in timeline.items()}
+    errors = []
+    for rownum, inst in rows:
+        if inst.pk and inst.pk in stored:
+            before = stored[inst.pk]
+            if today > lock_date(before.month) and any(getattr(before, f) != getattr(inst, f) for f in FIGURES):
+                errors.append(
+                    RowError(
+                        rownum,
+                        header_of["month"],
+                        _("%(m)s 已锁定,只能通过更正修改数字") % {"m": inst.month.strftime("%Y-%m")},
+                    )
+                )
+                continue
+        months = ordered[inst.project_id]
+        i = months.index(inst.month)
+        prev = timeline[inst.project_id][months[i - 1]] if i > 0 else None
+        nxt = timeline[inst.project_id][months[i + 1]] if i + 1 < len(months) else None
+        for field, messages in report_errors(inst, inst.project, prev, nxt, today=today).items():
+            errors.extend(RowError(rownum, header_of.get(field, ""), m) for m in messages)
+    return errors

@@ -1,0 +1,109 @@
+"""Excel layouts of the project ledgers (export, template and import share them)."""
+
+from kaifaqu.core.excel import SheetColumn as C
+from kaifaqu.core.excel import SheetSpec
+
+from .models import AnnualPlan, Campaign, CampaignEntry, DispatchMeeting, MonthlyReport, Problem, Project, Suspension
+
+
+class ProjectSheet(SheetSpec):
+    model = Project
+    key = ("zone", "name")
+    columns = [
+        C("code"),
+        C("name"),
+        C("zone"),
+        C("enterprise"),
+        C("park"),
+        C("chain"),
+        C("nature"),
+        C("is_transformation"),
+        C("key_level"),
+        C("total_investment"),
+        C("land_area"),
+        C("expected_output"),
+        C("expected_tax"),
+        C("liaison_leader"),
+        C("planned_sign_on"),
+        C("signed_on"),
+        C("planned_start_on"),
+        C("started_on"),
+        C("planned_production_on"),
+        C("producing_on"),
+        C("planned_capacity_on"),
+        C("capacity_on"),
+    ]
+
+
+class AnnualPlanSheet(SheetSpec):
+    model = AnnualPlan
+    key = ("project", "year")
+    columns = [
+        C("project", lookup="code", note="填写项目代码"),
+        C("year"),
+        C("kind"),
+        C("planned_investment"),
+        C("resumed_on"),
+    ]
+
+
+class MonthlyReportSheet(SheetSpec):
+    """A month's investment ledger (月度投资台账): one row per project and month."""
+
+    model = MonthlyReport
+    key = ("project", "month")
+    columns = [
+        C("project", lookup="code", note="填写项目代码(YYYY-AAAAAA-II-TT-NNNNNN)"),
+        C("month", note="报告月份,填写该月1日,如 2025-09-01"),
+        C("this_month"),
+        C("year_to_date"),
+        C("since_start"),
+        C("progress"),
+        C("problems"),
+    ]
+
+    def validate_rows(self, staged, header_of):
+        """The ledger rules across months (cumulative, lock, start month) for every row at once."""
+        from .ledger import ledger_errors
+
+        return ledger_errors(staged, header_of, self.user)
+
+
+class ProblemSheet(SheetSpec):
+    model = Problem
+    key = ("project", "description")
+    columns = [
+        C("project", lookup="code"),
+        C("category"),
+        C("description"),
+        C("owner_unit"),
+        C("owner_person"),
+        C("raised_on"),
+        C("deadline"),
+        C("progress_notes"),
+        C("resolution"),
+    ]
+
+
+class SuspensionSheet(SheetSpec):
+    model = Suspension
+    key = ("project", "suspended_on")
+    columns = [C("project", lookup="code"), C("suspended_on"), C("resumed_on"), C("reason")]
+
+
+class CampaignSheet(SheetSpec):
+    model = Campaign
+    key = ("name", "held_on")
+    columns = [C("name"), C("held_on"), C("level"), C("city")]
+
+
+class CampaignEntrySheet(SheetSpec):
+    model = CampaignEntry
+    key = ("campaign", "project", "kind")
+    columns = [C("campaign", note="填写“活动日期 名称”,如 2023-02-22 第一批"), C("project", lookup="code"), C("kind")]
+
+
+class DispatchMeetingSheet(SheetSpec):
+    model = DispatchMeeting
+    key = ("zone", "held_on", "title")
+    columns = [C("zone"), C("held_on"), C("title"), C("chair"), C("projects", lookup="code"), C("decisions")]

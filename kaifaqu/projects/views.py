@@ -1,0 +1,243 @@
+"""Project pages beyond the generic registry views: rates, the 挂图作战 board, report review and
+correction, problem close-out, campaign summaries."""
+
+from __future__ import annotations
+
+import datetime
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from kaifaqu.core.forms import style_fields
+from kaifaqu.core.scoping import can_write, scope_for
+from kaifaqu.zones.models import City, IndustryChain, Park, Zone
+
+from . import rates, services
+from .forms import CorrectionForm
+from .models import AnnualPlan, CampaignEntry, EntryKind, KeyLevel, MonthlyReport, Problem, Project
+from .status import annotate_status
+
+
+class RatesForm(forms.Form):
+    """Period and scope of a rates view; every choice limited to the user's scope."""
+
+    year = forms.IntegerField(label=gettext_lazy("年度"), min_value=2000, max_value=2100)
+    month = forms.IntegerField(label=gettext_lazy("截至月份"), min_value=1, max_value=12)
+    city = forms.ModelChoiceField(
+        queryset=City.objects.none(), required=False, label=gettext_lazy("地市"), empty_label=gettext_lazy("全部")
+    )
+    zone = forms.ModelChoiceField(
+        queryset=Zone.objects.none(), required=False, label=gettext_lazy("开发区"), empty_label=gettext_lazy("全部")
+    )
+    park = forms.ModelChoiceField(
+        queryset=Park.objects.none(), required=False, label=gettext_lazy("园区"), empty_label=gettext_lazy("全部")
+    )
+    chain = forms.ModelChoiceField(
+        queryset=IndustryChain.objects.none(),
+        required=False,
+        label=gettext_lazy("产业链"),
+        empty_label=gettext_lazy("全部"),
+    )
+
+    def __init__(self, data, *, user):
+        super().__init__(data)
+        for name, model in (("city", City), ("zone", Zone), ("park", Park), ("chain", IndustryChain)):
+            self.fields[name].queryset = model.objects.for_user(user).order_by("pk")
+        style_fields(self)
+
+    def clean(self):
+        data = super().clean()
+        year, month = data.get("year"), data.get("month")
+        if year and month and datetime.date(year, month, 1) > timezone.localdate().replace(day=1):
+            raise ValidationError(_("不能查询未来月份"))
+        return data
+
+
+def default_period(today: datetime.date) -> tuple[int, int]:
+    last = today.replace(day=1) - datetime.timedelta(days=1)
+    return last.year, last.month
+
+
+def rates_for(user, params) -> dict:
+    """Rates of the user's scope narrowed by ``params`` (year, month, city, zone, park, chain), broken down by
+    the next unit down (province → cities, city → zones, zone → parks). Used by the page and the API."""
+    year, month = default_period(timezone.localdate())
+    data = {"year": year, "month": month, **{k: v for k, v in params.items() if v not in (None, "")}}
+    form = RatesForm(data, user=user)
+    if not form.is_valid():
+        return {"form": form, "errors": form.errors}
+    cd = form.cleaned_data
+    period = rates.Period(cd["year"], cd["month"])
+    plans = AnnualPlan.objects.for_user(user)
+    projects = Project.objects.for_user(user)
+    narrowed = {}
+    for name, lookup in (("city", "zone__city"), ("zone", "zone"), ("park", "park"), ("chain", "chain")):
+        if cd.get(name):
+            plans = plans.filter(**{f"project__{lookup}": cd[name]})
+            projects = projects.filter(**{lookup: cd[name]})
+            narrowed[name] = cd[name]
+    if "zone" in narrowed or scope_for(user).zone_id:
+        group, model = "project__park", Park
+    elif "city" in narrowed or scope_for(user).city_id:
+        group, model = "project__zone", Zone
+    else:
+        group, model = "project__zone__city", City
+    if "park" in narrowed or "chain" in narrowed:
+        group, model = None, None
+    labels = {}
+    total, units = rates.compute(plans, projects, period, group_by=group)
+    if model is not None:
+        labels = {o.pk: str(o) for o in model.objects.filter(pk__in=[u.key for u in units if u.key])}
+        for u in units:
+            u.label = labels.get(u.key, _("未分园区") if model is Park else "—")
+    base = {"year": period.year, "month": period.month, **{k: v.pk for k, v in narrowed.items()}}
+    return {"form": form, "period": period, "total": total, "units": units, "group": group, "base": base}
+
+
+def drill_url(base: dict, figure: str, **extra) -> str:
+    params = {k: v for k, v in {**base, **extra, "figure": figure}.items() if k not in ("park", "chain") or v}
+    return reverse("project_list") + "?" + urlencode(params)
+
+
+@login_required
+def rates_page(request):
+    ctx = rates_for(request.user, request.GET.dict())
+    ctx["title"] = _("三率统计")
+    if "total" in ctx:
+        key = {"project__zone__city": "city", "project__zone": "zone", "project__park": "park"}.get(ctx["group"])
+        # A unit without a key (projects in no park) has no drill-down of its own.
+        rows = [(u, {**ctx["base"], key: u.key} if key and u.key else None) for u in ctx["units"]]
+        rows.append((ctx["total"], ctx["base"]))
+        figures = (
+            "new_planned",
+            "new_started",
+            "cont_planned",
+            "cont_resumed",
+            "planned",
+            "started_or_resumed",
+            "not_started",
+            "terminated",
+            "capacity_due",
+            "capacity_reached",
+        )
+        ctx["rows"] = [
+            {"rates": r, "links": {f: drill_url(params, f) for f in figures} if params is not None else {}}
+            for r, params in rows
+        ]
+    return render(request, "projects/rates.html", ctx, status=200 if "total" in ctx else 400)
+
+
+@login_required
+def board(request):
+    """挂图作战: a zone's key projects against their milestones on a time axis."""
+    zones = Zone.objects.for_user(request.user).order_by("name")
+    zone_id = request.GET.get("zone") or (request.user.zone_id if scope_for(request.user).zone_id else None)
+    zone = get_object_or_404(zones, pk=zone_id) if zone_id else zones.first()
+    if zone is None:
+        raise Http404
+    projects = annotate_status(Project.objects.for_user(request.user).filter(zone=zone).exclude(key_level=""))
+    projects = projects.exclude(terminated_on__isnull=False).order_by("planned_start_on", "name")
+    today = timezone.localdate()
+    rows = []
+    for p in projects:
+        rows.append(
+            {
+                "name": p.name,
+                "url": reverse("project_detail", args=[p.pk]),
+                "colour": p.colour,
+                "key_level": KeyLevel(p.key_level).label if p.key_level else "",
+                "planned": [
+                    d.isoformat() if d else None
+                    for d in (p.planned_sign_on, p.planned_start_on, p.planned_production_on, p.planned_capacity_on)
+                ],
+                "actual": [
+                    d.isoformat() if d else None for d in (p.signed_on, p.started_on, p.producing_on, p.capacity_on)
+                ],
+            }
+        )
+    ctx = {
+        "title": _("挂图作战"),
+        "zone": zone,
+        "zones": zones,
+        "rows": rows,
+        "today": today.isoformat(),
+        "labels": [str(_("签约")), str(_("开工")), str(_("投产")), str(_("达效"))],
+    }
+    return render(request, "projects/board.html", ctx)
+
+
+def _report_for(request, pk) -> MonthlyReport:
+    return get_object_or_404(MonthlyReport.objects.for_user(request.user), pk=pk)
+
+
+@login_required
+@require_POST
+def review_report(request, pk):
+    report = _report_for(request, pk)
+    if not can_write(request.user, MonthlyReport):
+        raise PermissionDenied
+    try:
+        services.review_report(report, user=request.user)
+        messages.success(request, _("已审核:%(r)s") % {"r": report})
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    return redirect("monthlyreport_detail", pk=report.pk)
+
+
+@login_required
+def correct_report(request, pk):
+    report = _report_for(request, pk)
+    if scope_for(request.user).role not in ("province", "city", "zone") and not request.user.is_superuser:
+        raise PermissionDenied(_("报表更正须由开发区办理"))
+    initial = {f: getattr(report, f) for f in services.FIGURES}
+    form = CorrectionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        values = {f: form.cleaned_data[f] for f in services.FIGURES}
+        try:
+            services.correct_report(report, user=request.user, values=values, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("已更正并记录:%(r)s") % {"r": report})
+            return redirect("monthlyreport_detail", pk=report.pk)
+    ctx = {"form": form, "object": report, "title": _("更正报表:%(r)s") % {"r": report}}
+    return render(request, "projects/report_correct.html", ctx, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def close_problem(request, pk):
+    problem = get_object_or_404(Problem.objects.for_user(request.user), pk=pk)
+    try:
+        services.close_problem(problem, user=request.user)
+        messages.success(request, _("已销号:%(p)s") % {"p": problem})
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    return redirect("problem_detail", pk=problem.pk)
+
+
+def campaign_summary(campaign, user) -> dict:
+    """Totals of a round by kind and the follow-up of its cohorts, for the user's scope."""
+    today = timezone.localdate()
+    entries = CampaignEntry.objects.for_user(user).filter(campaign=campaign)
+    kinds = []
+    for kind in EntryKind:
+        projects = Project.objects.filter(pk__in=entries.filter(kind=kind).values("project_id"))
+        kinds.append(
+            {
+                "kind": kind,
+                "cohort": rates.cohort(projects, today),
+                "url": reverse("campaignentry_list") + f"?campaign={campaign.pk}&kind={kind.value}",
+            }
+        )
+    return {"kinds": kinds, "as_of": today}
