@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from .models import ChangeAction, ChangeRecord, ChangeSource, TrackedModel
@@ -169,3 +169,27 @@ def _record_delete(sender, instance, **kwargs):
     if not _tracked(sender):
         return
     build_record(instance, ChangeAction.DELETE, serialize(instance), None).save()
+
+
+def _m2m_field(instance, through):
+    for f in instance._meta.many_to_many:
+        if f.remote_field.through is through:
+            return f
+    return None
+
+
+@receiver(m2m_changed)
+def _record_m2m(sender, instance, action, reverse, **kwargs):
+    """Many-to-many edits (``.set()``, ``.add()``, forms) are recorded as an update of the owning record."""
+    if reverse or not _tracked(type(instance)):
+        return
+    field = _m2m_field(instance, sender)
+    if field is None:
+        return
+    current = sorted(getattr(instance, field.name).values_list("pk", flat=True))
+    if action.startswith("pre_"):
+        instance.__dict__.setdefault("_m2m_before", {})[field.name] = current
+    elif action.startswith("post_"):
+        before = instance.__dict__.get("_m2m_before", {}).pop(field.name, None)
+        if before != current:
+            build_record(instance, ChangeAction.UPDATE, {field.name: before}, {field.name: current}).save()

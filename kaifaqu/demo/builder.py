@@ -3,19 +3,34 @@ name (shared/seeds), some synthetic enterprises around them, and a demo user for
 
 from __future__ import annotations
 
+import datetime
 import random
+from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from kaifaqu.accounts.models import User
 from kaifaqu.core.history import change_context
 from kaifaqu.core.models import ChangeSource
 from kaifaqu.core.scoping import Role
 from kaifaqu.enterprises.models import Enterprise, EnterpriseZone
+from kaifaqu.projects.models import AnnualPlan, Campaign, CampaignEntry, DispatchMeeting, Problem, Project
 from kaifaqu.zones.models import City, IndustryChain, Park, Zone
 from kaifaqu.zones.reference import load_cities, load_zones
 
 from . import seeds, synthetic
+
+PROJECT_ZONES = {
+    "云冈经济技术开发区",
+    "平鲁经济技术开发区",
+    "高平经济技术开发区",
+    "平遥经济技术开发区",
+    "介休经济技术开发区",
+    "襄汾经济技术开发区",
+    "山西转型综合改革示范区",
+    "山西朔州经济开发区",
+}
 
 DEMO_PASSWORD = "Kaifaqu@2026"  # demo database only; printed by the run command
 
@@ -74,6 +89,20 @@ def build(*, synthetic_enterprises: int = 300, seed: int = 2026) -> dict:
     counts = synthetic.generate(
         zones=Zone.objects.count(), enterprises=synthetic_enterprises, seed=seed, source="演示数据(合成)"
     )
+    if not Project.objects.exists():
+        demo_zones = [z for z in Zone.objects.select_related("city").order_by("name") if z.name in PROJECT_ZONES]
+        synthetic.generate(
+            zones=Zone.objects.count(),
+            enterprises=0,
+            projects_per_zone=25,
+            months=24,
+            seed=seed,
+            only_zones=demo_zones,
+            source="演示数据(合成)",
+        )
+        with transaction.atomic(), change_context(source=ChangeSource.COMMAND):
+            _seed_projects(rng)
+            _campaigns_problems_meetings(rng)
     with transaction.atomic(), change_context(source=ChangeSource.COMMAND):
         users = []
         for username, full_name, role, city, zone, enterprise, staff in DEMO_USERS:
@@ -94,3 +123,83 @@ def build(*, synthetic_enterprises: int = 300, seed: int = 2026) -> dict:
                 user.save()
             users.append((username, full_name, user.get_role_display(), user.scope_label))
     return {"users": users, "synthetic": counts}
+
+
+def _seed_projects(rng: random.Random) -> None:
+    """The projects the news reports name, at the stage the reports describe."""
+    today = timezone.localdate()
+    for zone_name, name, firm, total, land, level, stage, source in seeds.PROJECTS:
+        zone = Zone.objects.get(name=zone_name)
+        start = today.replace(day=1) - datetime.timedelta(days=400)
+        p = Project(
+            zone=zone,
+            name=name,
+            enterprise=Enterprise.objects.filter(name=firm).first(),
+            total_investment=Decimal(total),
+            land_area=Decimal(land),
+            key_level=level,
+            construction_content=source,
+            is_transformation=True,
+            planned_sign_on=start - datetime.timedelta(days=90),
+            planned_start_on=start,
+            planned_production_on=start + datetime.timedelta(days=300),
+            planned_capacity_on=start + datetime.timedelta(days=500),
+            expected_output=Decimal(total) * 2,
+            liaison_leader="管委会主任",
+        )
+        p.signed_on = p.planned_sign_on
+        if stage in ("started", "producing", "at_capacity"):
+            p.started_on = start + datetime.timedelta(days=10)
+        if stage in ("producing", "at_capacity"):
+            p.producing_on = min(today, start + datetime.timedelta(days=320))
+        if stage == "at_capacity":
+            p.capacity_on = today - datetime.timedelta(days=5)
+            p.actual_output = Decimal(total) * 2
+        p.save()
+        AnnualPlan.objects.create(
+            project=p,
+            year=today.year,
+            kind="continuing" if p.started_on and p.started_on.year < today.year else "new_start",
+            planned_investment=(Decimal(total) / 3).quantize(Decimal("0.01")),
+        )
+
+
+def _campaigns_problems_meetings(rng: random.Random) -> None:
+    projects = list(Project.objects.order_by("pk"))
+    for name, day in seeds.CAMPAIGNS_2023:
+        c = Campaign.objects.create(name=name, held_on=datetime.date.fromisoformat(day), level="province")
+        for kind in ("signed", "started", "producing"):
+            for p in rng.sample(projects, 12):
+                CampaignEntry.objects.get_or_create(campaign=c, project=p, kind=kind)
+    today = timezone.localdate()
+    categories = ["land", "energy", "funding", "labour", "approval", "utilities", "other"]
+    units = ["自然资源局", "发改局", "供电公司", "行政审批局", "人社局", "住建局"]
+    for p in rng.sample([p for p in projects if p.started_on and not p.terminated_on], 30):
+        raised = today - datetime.timedelta(days=rng.randint(10, 120))
+        Problem.objects.create(
+            project=p,
+            category=rng.choice(categories),
+            description=rng.choice(
+                [
+                    "施工用电增容未到位",
+                    "用地指标待调整",
+                    "能耗指标不足",
+                    "融资未到位",
+                    "施工许可待办理",
+                    "供热管网未接入",
+                ]
+            ),
+            owner_unit=rng.choice(units),
+            owner_person="王科长",
+            raised_on=raised,
+            deadline=raised + datetime.timedelta(days=rng.randint(15, 90)),
+        )
+    zone = Zone.objects.get(name="山西转型综合改革示范区")
+    meeting = DispatchMeeting.objects.create(
+        zone=zone,
+        held_on=today - datetime.timedelta(days=20),
+        title="省级重点工程项目调度会",
+        chair="崔俊林",
+        decisions="加快已开工项目投资进度,推动未开工项目尽快开工,紧盯“双过半”目标任务。" + seeds.SEED_002,
+    )
+    meeting.projects.set(Project.objects.filter(zone=zone)[:8])

@@ -7,7 +7,9 @@ with bulk inserts plus one change-history entry each.
 
 from __future__ import annotations
 
+import datetime
 import random
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -17,8 +19,11 @@ from kaifaqu.core.history import change_context, record_bulk, serialize
 from kaifaqu.core.models import ChangeAction, ChangeSource
 from kaifaqu.enterprises.models import Enterprise, EnterpriseZone, SrdiTier
 from kaifaqu.lib import creditcode
+from kaifaqu.projects.models import AnnualPlan, MonthlyReport, Project
 from kaifaqu.zones.models import City, IndustryChain, Park, Zone, ZoneCategory, ZoneLevel
 from kaifaqu.zones.reference import load_cities, load_zones
+
+from .projects import Window, build_project, plans_and_reports
 
 SOURCE = "合成数据(自动生成,非真实)"
 ORG_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -82,19 +87,41 @@ def make_credit_code(rng: random.Random, division: str, taken: set) -> str:
 
 def _bulk(model, objs, history):
     model.objects.bulk_create(objs, batch_size=1000)
-    history.extend((o, ChangeAction.CREATE, None, serialize(o)) for o in objs)
+    if history is not None:
+        history.extend((o, ChangeAction.CREATE, None, serialize(o)) for o in objs)
     return len(objs)
 
 
-def generate(*, zones: int = 93, enterprises: int = 2000, seed: int = 1, source: str = SOURCE) -> Counts:
-    """Fill the database up to ``zones`` zones, each with parks and chains, and add ``enterprises``."""
+def last_full_month(today: datetime.date | None = None) -> datetime.date:
+    today = today or datetime.date.today()
+    return (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+
+
+def generate(
+    *,
+    zones: int = 93,
+    enterprises: int = 2000,
+    projects_per_zone: int = 0,
+    months: int = 36,
+    end: datetime.date | None = None,
+    seed: int = 1,
+    source: str = SOURCE,
+    history: bool = True,
+    only_zones=None,
+) -> Counts:
+    """Fill the database up to ``zones`` zones, each with parks and chains, and add ``enterprises``;
+    with ``projects_per_zone``, give every zone (or ``only_zones``) that many key projects with plans and
+    monthly reports over the ``months`` months ending with ``end`` (default: last full month).
+
+    ``history=False`` skips change-history entries: only for benchmark databases of millions of rows.
+    """
     rng = random.Random(seed)
     counts = Counts()
     with transaction.atomic(), change_context(source=ChangeSource.COMMAND) as ctx:
         load_cities()
         load_zones()
         cities = list(City.objects.order_by("code"))
-        history: list = []
+        history: list | None = [] if history else None
         existing = list(Zone.objects.select_related("city").order_by("pk"))
         names = {z.name for z in existing}
         new_zones = []
@@ -178,5 +205,41 @@ def generate(*, zones: int = 93, enterprises: int = 2000, seed: int = 1, source:
         counts.enterprises = _bulk(Enterprise, ents, history)
         links = [EnterpriseZone(enterprise=e, zone=z) for e, z in zip(ents, zone_of, strict=True)]
         counts.links = _bulk(EnterpriseZone, links, history)
-        record_bulk(history, ctx)
+        if projects_per_zone:
+            window = Window(end=end or last_full_month(), months=months)
+            targets = list(only_zones) if only_zones is not None else all_zones
+            counts.extra.update(_generate_projects(rng, targets, projects_per_zone, window, history))
+        if history is not None:
+            record_bulk(history, ctx)
+    return counts
+
+
+def _generate_projects(rng, zones, per_zone, window, history) -> dict:
+    parks, chains, firms = defaultdict(list), defaultdict(list), defaultdict(list)
+    ids = [z.pk for z in zones]
+    for park in Park.objects.filter(zone_id__in=ids):
+        parks[park.zone_id].append(park)
+    for chain in IndustryChain.objects.filter(zone_id__in=ids):
+        chains[chain.zone_id].append(chain)
+    for link in EnterpriseZone.objects.filter(zone_id__in=ids).select_related("enterprise"):
+        firms[link.zone_id].append(link.enterprise)
+    serial = Project.objects.count()
+    counts = {"projects": 0, "plans": 0, "reports": 0}
+    for zone in zones:
+        projects = []
+        for _ in range(per_zone):
+            serial += 1
+            projects.append(
+                build_project(
+                    rng, zone, window, serial, parks=parks[zone.pk], chains=chains[zone.pk], enterprises=firms[zone.pk]
+                )
+            )
+        counts["projects"] += _bulk(Project, projects, history)
+        plans, reports = [], []
+        for p in projects:
+            pl, rp = plans_and_reports(rng, p, window)
+            plans += pl
+            reports += rp
+        counts["plans"] += _bulk(AnnualPlan, plans, history)
+        counts["reports"] += _bulk(MonthlyReport, reports, history)
     return counts

@@ -116,3 +116,17 @@ def test_history_cannot_be_edited_in_the_admin(client_for, province_user, zone_a
 def test_history_has_no_write_url(client_for, alice, method):
     # No page or API endpoint exposes change records for writing.
     assert getattr(client_for(alice), method)("/api/changes/").status_code == 404
+
+
+def test_many_to_many_edits_are_recorded_on_the_owner(client_for, alice, zone_a):
+    p1, p2 = f.ProjectFactory(zone=zone_a), f.ProjectFactory(zone=zone_a)
+    c = client_for(alice)
+    data = {"zone": zone_a.pk, "held_on": "2025-06-27", "title": "调度会", "chair": "崔俊林", "projects": [p1.pk]}
+    c.post(reverse("dispatchmeeting_add"), data)
+    from kaifaqu.projects.models import DispatchMeeting
+
+    meeting = DispatchMeeting.objects.get()
+    c.post(reverse("dispatchmeeting_edit", args=[meeting.pk]), {**data, "projects": [p1.pk, p2.pk]})
+    changes = [r for r in records(meeting) if r.after and "projects" in r.after]
+    assert changes[-1].before == {"projects": [p1.pk]} and changes[-1].after == {"projects": sorted([p1.pk, p2.pk])}
+    assert changes[-1].user == alice and changes[-1].source == "web"

@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
 
 from kaifaqu.demo.synthetic import generate
 
@@ -9,11 +11,31 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--zones", type=int, default=93)
         parser.add_argument("--enterprises", type=int, default=2000)
+        parser.add_argument("--projects-per-zone", type=int, default=0)
+        parser.add_argument("--months", type=int, default=36)
+        parser.add_argument("--end", help="last month YYYY-MM (default: last full month)")
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--no-history", action="store_true", help="skip change-history entries (benchmark databases only)"
+        )
 
     def handle(self, *args, **options):
-        counts = generate(zones=options["zones"], enterprises=options["enterprises"], seed=options["seed"])
+        end = None
+        if options["end"]:
+            try:
+                end = datetime.datetime.strptime(options["end"], "%Y-%m").date()
+            except ValueError as exc:
+                raise CommandError("--end 应为 YYYY-MM") from exc
+        counts = generate(
+            zones=options["zones"],
+            enterprises=options["enterprises"],
+            projects_per_zone=options["projects_per_zone"],
+            months=options["months"],
+            end=end,
+            seed=options["seed"],
+            history=not options["no_history"],
+        )
         self.stdout.write(
             f"created {counts.zones} zones, {counts.parks} parks, {counts.chains} chains, "
-            f"{counts.enterprises} enterprises"
+            f"{counts.enterprises} enterprises {counts.extra}"
         )

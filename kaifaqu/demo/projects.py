@@ -1,0 +1,196 @@
+"""Deterministic synthetic key projects: lifecycle dates, annual plans, consistent monthly reports.
+
+Used by the synthetic generator (benchmarks at province scale) and the demo database.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from kaifaqu.projects.models import AnnualPlan, MonthlyReport, Project, ReportStatus
+
+CENT = Decimal("0.01")
+PROJECT_WORDS = [
+    "年产10万吨",
+    "年产5000吨",
+    "年产30万套",
+    "年产2GW",
+    "年产50万台",
+    "一期",
+    "二期",
+    "扩能改造",
+    "智能化改造",
+    "绿色低碳",
+    "综合利用",
+    "产业园",
+    "生产基地",
+    "研发中心",
+]
+PRODUCTS = [
+    "高性能碳纤维",
+    "光伏组件",
+    "锂电池正极材料",
+    "特种钢材",
+    "装配式建筑构件",
+    "纸面石膏板",
+    "氢燃料电池",
+    "智能矿山装备",
+    "生物医药",
+    "功能食品",
+    "煤矸石综合利用",
+    "储能电站",
+    "精密铸件",
+    "半导体材料",
+    "新型耐火材料",
+    "冷链物流",
+]
+
+
+def month_add(month: datetime.date, n: int) -> datetime.date:
+    total = month.year * 12 + month.month - 1 + n
+    return datetime.date(total // 12, total % 12 + 1, 1)
+
+
+def money(value: float) -> Decimal:
+    return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class Window:
+    """The months the generator covers: ``months`` months ending with ``end`` (the first of a month)."""
+
+    end: datetime.date
+    months: int = 36
+
+    @property
+    def start(self) -> datetime.date:
+        return month_add(self.end, -(self.months - 1))
+
+    @property
+    def last_day(self) -> datetime.date:
+        return month_add(self.end, 1) - datetime.timedelta(days=1)
+
+
+def _day(rng: random.Random, month: datetime.date) -> datetime.date:
+    return month.replace(day=rng.randint(1, 28))
+
+
+def build_project(rng: random.Random, zone, window: Window, serial: int, *, parks=(), chains=(), enterprises=()):
+    """One project with milestone dates consistent with the window (nothing after its last day)."""
+    key_level = rng.choices(["provincial", "city", ""], weights=[30, 50, 20])[0]
+    total = money(rng.lognormvariate(10.2, 0.9))  # median ≈ 2.7 亿元
+    total = max(total, Decimal("500.00"))
+    # 70% started before the window, 30% start within it (or are still waiting).
+    if rng.random() < 0.7:
+        start_month = month_add(window.start, -rng.randint(1, 30))
+    else:
+        start_month = month_add(window.start, rng.randint(0, window.months + 6))
+    sign_month = month_add(start_month, -rng.randint(1, 8))
+    p = Project(
+        zone=zone,
+        name=f"{rng.choice(PRODUCTS)}{rng.choice(PROJECT_WORDS)}项目{serial:05d}",
+        code=f"{sign_month.year}-{zone.city.code}-{rng.randint(13, 45):02d}-03-{serial:06d}",
+        nature=rng.choices(["new", "expansion", "renovation"], weights=[60, 25, 15])[0],
+        is_transformation=rng.random() < 0.6,
+        key_level=key_level,
+        total_investment=total,
+        land_area=money(float(total) / rng.uniform(150, 600)),
+        expected_output=money(float(total) * rng.uniform(0.8, 2.5)),
+        expected_tax=money(float(total) * rng.uniform(0.03, 0.12)),
+        liaison_leader=f"{rng.choice('王李张刘陈杨赵黄周吴')}{rng.choice(['主任', '副主任', '书记'])}",
+        park=rng.choice(parks) if parks and rng.random() < 0.8 else None,
+        chain=rng.choice(chains) if chains and rng.random() < 0.9 else None,
+        enterprise=rng.choice(enterprises) if enterprises and rng.random() < 0.9 else None,
+    )
+    p.planned_sign_on = _day(rng, sign_month)
+    p.planned_start_on = _day(rng, start_month)
+    build_months = rng.randint(10, 30)
+    p.planned_production_on = _day(rng, month_add(start_month, build_months))
+    p.planned_capacity_on = _day(rng, month_add(start_month, build_months + rng.randint(6, 18)))
+    last = window.last_day
+
+    def actual(planned: datetime.date, slip_max: int) -> datetime.date | None:
+        value = planned + datetime.timedelta(days=rng.randint(-20, slip_max))
+        return value if value <= last else None
+
+    p.signed_on = actual(p.planned_sign_on, 40)
+    p.started_on = actual(p.planned_start_on, 90) if p.signed_on else None
+    if p.started_on and p.signed_on and p.started_on < p.signed_on:
+        p.started_on = p.signed_on
+    p.producing_on = actual(p.planned_production_on, 120) if p.started_on else None
+    if p.producing_on and p.producing_on < p.started_on:
+        p.producing_on = p.started_on
+    p.capacity_on = actual(p.planned_capacity_on, 150) if p.producing_on else None
+    if p.capacity_on and p.capacity_on < p.producing_on:
+        p.capacity_on = p.producing_on
+    if p.capacity_on:
+        p.actual_output = money(float(p.expected_output) * rng.uniform(0.7, 1.2))
+    if not p.capacity_on and rng.random() < 0.02 and p.signed_on:
+        p.terminated_on = min(last, p.signed_on + datetime.timedelta(days=rng.randint(60, 500)))
+        p.termination_reason = rng.choice(["企业资金链断裂", "市场变化,企业战略调整", "用地未能落实"])
+    return p
+
+
+def plans_and_reports(rng: random.Random, p: Project, window: Window):
+    """Annual plans for each year the project builds within the window, and its monthly reports."""
+    plans, reports = [], []
+    if not p.started_on and not p.planned_start_on:
+        return plans, reports
+    end_build = p.producing_on or p.planned_production_on
+    years = range(window.start.year, window.end.year + 1)
+    planned_by_year = {}
+    for year in years:
+        begins = (p.started_on or p.planned_start_on).year
+        if begins > year or (end_build and end_build.year < year):
+            continue
+        if p.terminated_on and p.terminated_on.year < year:
+            continue
+        kind = "new_start" if begins == year else "continuing"
+        share = Decimal(str(rng.uniform(0.25, 0.6)))
+        planned = money(float(p.total_investment * share))
+        resumed = None
+        if kind == "continuing" and rng.random() < 0.93:
+            resumed = datetime.date(year, rng.randint(2, 4), rng.randint(1, 28))
+            if resumed > window.last_day:
+                resumed = None
+        plans.append(AnnualPlan(project=p, year=year, kind=kind, planned_investment=planned, resumed_on=resumed))
+        planned_by_year[year] = planned
+    if not p.started_on:
+        return plans, reports
+    month = max(window.start, p.started_on.replace(day=1))
+    # Investment made before the window started.
+    before = Decimal(0)
+    if p.started_on.replace(day=1) < window.start:
+        before = money(float(p.total_investment) * rng.uniform(0.1, 0.4))
+    since, ytd = before, Decimal(0)
+    stop = window.end
+    if p.terminated_on:
+        stop = min(stop, p.terminated_on.replace(day=1))
+    if p.capacity_on:
+        stop = min(stop, month_add(p.capacity_on.replace(day=1), 2))
+    while month <= stop:
+        if month.month == 1:
+            ytd = Decimal(0)
+        plan = planned_by_year.get(month.year, p.total_investment * Decimal("0.1"))
+        amount = money(float(plan) / 12 * rng.uniform(0.3, 1.7))
+        if month.month in (1, 2, 12):
+            amount = money(float(amount) * 0.3)  # winter
+        amount = min(amount, p.total_investment - since)
+        since += amount
+        ytd += amount
+        reports.append(
+            MonthlyReport(
+                project=p,
+                month=month,
+                this_month=amount,
+                year_to_date=ytd,
+                since_start=since,
+                progress="主体施工" if since < p.total_investment / 2 else "设备安装调试",
+                status=ReportStatus.REVIEWED,
+            )
+        )
+        month = month_add(month, 1)
+    return plans, reports
