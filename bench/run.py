@@ -17,7 +17,8 @@ os.environ.setdefault("KFQ_ALLOWED_HOSTS", "testserver")
 os.environ["DJANGO_SETTINGS_MODULE"] = "kaifaqu.settings"
 os.environ["KFQ_DB_CONN_MAX_AGE"] = "0"
 
-BASE = VAR / "province-100k.sqlite3"
+BASE = VAR / "province-v3.sqlite3"  # bump the name when the generated data changes
+END = "2026-06"  # last month of the synthetic ledgers (fixed, so every machine builds the same data)
 DB = VAR / "kaifaqu.sqlite3"
 
 
@@ -34,6 +35,17 @@ def setup_db():
         call_command("migrate", verbosity=0)
         t = time.perf_counter()
         call_command("generate_synthetic", zones=93, enterprises=100_000, seed=1)
+        # 93 zones × 200 projects × 36 months of reports; no history rows for these millions (bench only).
+        call_command(
+            "generate_synthetic",
+            zones=93,
+            enterprises=0,
+            projects_per_zone=200,
+            months=36,
+            end=END,
+            seed=2,
+            no_history=True,
+        )
         print(f"built synthetic database in {time.perf_counter() - t:.0f} s")
         from django.db import connection
 
@@ -147,7 +159,184 @@ def bench_list():
         )
 
 
-BENCHES = {"import": bench_import, "list": bench_list}
+def timed(fn, runs=30):
+    fn()
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times), sorted(times)[int(runs * 0.9) - 1]
+
+
+RATES_SQL = """
+WITH p AS (
+  SELECT ap.kind, ap.planned_investment, ap.resumed_on, pr.started_on, pr.terminated_on, z.city_id,
+         COALESCE((SELECT r.year_to_date FROM projects_monthlyreport r
+                   WHERE r.project_id = ap.project_id AND r.month >= %(jan)s AND r.month <= %(last)s
+                   ORDER BY r.month DESC LIMIT 1), 0) AS ytd
+  FROM projects_annualplan ap
+  JOIN projects_project pr ON pr.id = ap.project_id
+  JOIN zones_zone z ON z.id = pr.zone_id
+  WHERE ap.year = %(year)s
+), plan_rows AS (
+  SELECT city_id,
+    SUM(CASE WHEN kind = 'new_start' AND NOT (terminated_on IS NOT NULL AND terminated_on <= %(end)s)
+             THEN 1 ELSE 0 END) AS new_planned,
+    SUM(CASE WHEN kind = 'new_start' AND NOT (terminated_on IS NOT NULL AND terminated_on <= %(end)s)
+             AND started_on <= %(end)s THEN 1 ELSE 0 END) AS new_started,
+    SUM(CASE WHEN kind = 'continuing' AND NOT (terminated_on IS NOT NULL AND terminated_on <= %(end)s)
+             THEN 1 ELSE 0 END) AS cont_planned,
+    SUM(CASE WHEN kind = 'continuing' AND NOT (terminated_on IS NOT NULL AND terminated_on <= %(end)s)
+             AND resumed_on <= %(end)s THEN 1 ELSE 0 END) AS cont_resumed,
+    SUM(CASE WHEN NOT (terminated_on IS NOT NULL AND terminated_on <= %(end)s)
+             THEN planned_investment ELSE 0 END) AS planned,
+    SUM(CASE WHEN NOT (terminated_on IS NOT NULL AND terminated_on <= %(end)s) THEN ytd ELSE 0 END) AS completed
+  FROM p GROUP BY city_id
+), capacity AS (
+  SELECT z.city_id,
+    SUM(CASE WHEN NOT (pr.terminated_on IS NOT NULL AND pr.terminated_on <= %(end)s) THEN 1 ELSE 0 END) AS due,
+    SUM(CASE WHEN NOT (pr.terminated_on IS NOT NULL AND pr.terminated_on <= %(end)s)
+             AND pr.capacity_on <= %(end)s THEN 1 ELSE 0 END) AS reached
+  FROM projects_project pr JOIN zones_zone z ON z.id = pr.zone_id
+  WHERE pr.planned_capacity_on >= %(jan)s AND pr.planned_capacity_on <= %(end)s
+  GROUP BY z.city_id
+)
+SELECT plan_rows.city_id, new_planned, new_started, cont_planned, cont_resumed, planned, completed,
+       COALESCE(due, 0), COALESCE(reached, 0)
+FROM plan_rows LEFT JOIN capacity ON capacity.city_id = plan_rows.city_id
+"""
+
+
+def bench_rates():
+    """Province rates page and API; the ORM computation against one hand-written SQL query."""
+    from decimal import Decimal
+
+    from django.db import connection
+    from django.test import Client
+
+    from kaifaqu.projects import rates
+    from kaifaqu.projects.models import AnnualPlan, MonthlyReport, Project
+
+    year, month = (int(x) for x in END.split("-"))
+    period = rates.Period(year, month)
+    user = province_user()
+    print(
+        f"rates data: {Project.objects.count():,} projects, {AnnualPlan.objects.count():,} plans, "
+        f"{MonthlyReport.objects.count():,} monthly reports"
+    )
+
+    def orm():
+        return rates.compute(
+            AnnualPlan.objects.for_user(user), Project.objects.for_user(user), period, group_by="project__zone__city"
+        )
+
+    params = {"year": year, "jan": period.start, "last": period.last_month, "end": period.end}
+
+    def raw():
+        with connection.cursor() as cur:
+            cur.execute(RATES_SQL, params)
+            return cur.fetchall()
+
+    total, units = orm()
+    rows = raw()
+    by_key = {row[0]: row for row in rows}
+    assert len(by_key) == len(units)
+    for unit in units:
+        row = by_key[unit.key]
+        assert [unit.new_planned, unit.new_started, unit.cont_planned, unit.cont_resumed] == list(row[1:5]), (unit, row)
+        assert abs(unit.planned_investment - Decimal(str(row[5]))) < Decimal("0.01"), (unit, row)
+        assert abs(unit.completed - Decimal(str(row[6]))) < Decimal("0.01"), (unit.completed, row[6])
+        assert [unit.capacity_due, unit.capacity_reached] == list(row[7:9]), (unit, row)
+    print(
+        f"rates {period.label()}: 开复工率 {total.start_resume_rate}%, 投资完成率 {total.completion_rate}% "
+        f"(same numbers from the ORM and the hand-written SQL)"
+    )
+    orm_ms, _ = timed(orm)
+    raw_ms, _ = timed(raw)
+    print(
+        f"rates computation: ORM median {orm_ms:.1f} ms vs hand-written SQL {raw_ms:.1f} ms "
+        f"= {orm_ms / raw_ms:.2f}x (target <= 1.5x)"
+    )
+    c = Client()
+    c.force_login(user)
+    for label, url in (
+        ("page", f"/projects/rates/?year={year}&month={month}"),
+        ("API", f"/api/rates/?year={year}&month={month}"),
+    ):
+        assert c.get(url).status_code == 200
+        med, p90 = timed(lambda url=url: c.get(url))
+        print(f"province rates {label}: median {med:.1f} ms (p90 {p90:.1f} ms; target <= 150 ms)")
+
+
+def bench_ledger():
+    """Import a 20,000-row monthly investment ledger (five months for 4,000 projects) — rows per second."""
+    import datetime
+    from decimal import Decimal
+
+    from django.db import transaction
+    from openpyxl import Workbook
+
+    from kaifaqu.projects.models import MonthlyReport
+    from kaifaqu.projects.sheets import MonthlyReportSheet
+
+    year, month = (int(x) for x in END.split("-"))
+    last = datetime.date(year, month, 1)
+    months = []
+    m = last
+    while len(months) < 5:  # the five months after the synthetic ledger ends (none in the future)
+        m = datetime.date(m.year + (m.month == 12), m.month % 12 + 1, 1)
+        months.append(m)
+    assert months[-1] <= datetime.date.today().replace(day=1)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("月度投资")
+    ws.append(["项目", "月份", "当月完成投资(万元)", "年初至报告期累计(万元)", "开工至报告期累计(万元)", "形象进度"])
+    n = 0
+    reports = (
+        MonthlyReport.objects.filter(month=last)
+        .select_related("project")
+        .filter(project__capacity_on__isnull=True, project__terminated_on__isnull=True)
+        .order_by("pk")
+    )
+    for r in reports.iterator():
+        if r.project.total_investment - r.since_start < len(months):
+            continue
+        ytd, since = r.year_to_date, r.since_start
+        for m in months:
+            amount = Decimal("1.00")
+            ytd = amount if m.month == 1 else ytd + amount
+            since += amount
+            ws.append([r.project.code, m, amount, ytd, since, "主体施工"])
+        n += len(months)
+        if n >= 20_000:
+            break
+    assert n == 20_000, n
+    buf = io.BytesIO()
+    wb.save(buf)
+    data = buf.getvalue()
+    rates = []
+    for _ in range(3):
+
+        class Rollback(Exception):
+            pass
+
+        t = time.perf_counter()
+        try:
+            with transaction.atomic():
+                result = MonthlyReportSheet(province_user()).import_file(io.BytesIO(data))
+                elapsed = time.perf_counter() - t
+                assert result.ok and result.created == n, result.errors[:5]
+                raise Rollback
+        except Rollback:
+            pass
+        rates.append(n / elapsed)
+    print(
+        f"ledger import: 20,000-row monthly ledger: median {statistics.median(rates):,.0f} rows/s "
+        f"(runs: {', '.join(f'{r:,.0f}' for r in rates)}; target >= 2,000)"
+    )
+
+
+BENCHES = {"import": bench_import, "list": bench_list, "rates": bench_rates, "ledger": bench_ledger}
 
 if __name__ == "__main__":
     chosen = sys.argv[1:] or list(BENCHES)

@@ -596,7 +596,7 @@ def _validate_check(check: CheckConstraint, model, instance) -> None:
     except Unsupported:
         check.validate(model, instance)
         return
-    if not ok:
+    if ok is False:  # unknown (NULL) passes, as in the database
         raise ValidationError(check.get_violation_error_message(), code=check.violation_error_code)
 
 

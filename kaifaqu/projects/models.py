@@ -126,6 +126,7 @@ class Project(TrackedModel):
         ordering = ["zone__name", "name"]
         indexes = [
             models.Index(fields=["zone", "started_on"], name="project_zone_started_idx"),
+            models.Index(fields=["planned_capacity_on"], name="project_capacity_due_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

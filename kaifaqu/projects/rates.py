@@ -193,6 +193,8 @@ def compute(plans, projects, period: Period, group_by: str | None = None, labels
     aggregates["completed"] = Sum("ytd", filter=live)
     pfig = project_figures(period)
     paggs = {name: Count("pk", filter=pfig[name]) for name in PROJECT_COUNTS}
+    # Only projects due to reach capacity in the period matter (an index on the planned date finds them).
+    projects = projects.filter(planned_capacity_on__gte=period.start, planned_capacity_on__lte=period.end)
     if group_by:
         plan_rows = {r.pop(group_by): r for r in plans.values(group_by).annotate(**aggregates).order_by()}
         project_group = group_by.removeprefix("project__")
@@ -201,7 +203,7 @@ def compute(plans, projects, period: Period, group_by: str | None = None, labels
         plan_rows = {None: plans.aggregate(**aggregates)}
         project_rows = {None: projects.aggregate(**paggs)}
     units = []
-    for key in sorted(set(plan_rows) | set(project_rows), key=lambda k: (k is None, str(k))):
+    for key in sorted(set(plan_rows) | set(project_rows), key=lambda k: (k is None, k or 0)):
         row = plan_rows.get(key, {})
         r = Rates(period, key=key, label=(labels or {}).get(key, ""))
         r.counts = {n: row.get(n) or 0 for n in PLAN_COUNTS} | {

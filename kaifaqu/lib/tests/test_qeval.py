@@ -24,3 +24,16 @@ def test_negation_isnull_and_in():
 def test_unsupported_lookups_are_reported():
     with pytest.raises(Unsupported):
         evaluate(Q(name__icontains="x"), Enterprise(name="x"))
+
+
+def test_field_references_comparisons_and_null_semantics():
+    from django.db.models import F
+
+    from kaifaqu.projects.models import MonthlyReport
+
+    rule = Q(year_to_date__gte=F("this_month"))
+    assert evaluate(rule, MonthlyReport(this_month=5, year_to_date=5)) is True
+    assert evaluate(rule, MonthlyReport(this_month=6, year_to_date=5)) is False
+    assert evaluate(rule, MonthlyReport(this_month=None, year_to_date=5)) is None  # unknown passes a CHECK
+    either = Q(year_to_date__lt=1) | Q(this_month__gt=F("since_start"))
+    assert evaluate(either, MonthlyReport(year_to_date=0, this_month=1, since_start=2)) is True
