@@ -73,10 +73,9 @@ class SuspensionForm(ScopedModelForm):
 
     def clean(self):
         data = super().clean()
-        project = data.get("project")
-        if project and data.get("suspended_on"):
-            if not project.started_on or data["suspended_on"] < project.started_on:
-                self.add_error("suspended_on", _("只有已开工的项目才能停工,停工日期不能早于开工日期"))
+        project, suspended_on = data.get("project"), data.get("suspended_on")
+        if project and suspended_on and (not project.started_on or suspended_on < project.started_on):
+            self.add_error("suspended_on", _("只有已开工的项目才能停工,停工日期不能早于开工日期"))
         return data
 
 

@@ -16,7 +16,6 @@ from decimal import Decimal
 
 from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-
 from django.utils.translation import gettext as _
 
 from kaifaqu.lib.units import percent, quantize

@@ -37,7 +37,7 @@ def test_seed_003_pinglu_171_key_projects_161_started_or_resumed_is_94_2_percent
         plan(pinglu, i, "new_start", started=D(2022, 4, 1) if i < 54 else None)
     for i in range(60, 171):
         plan(pinglu, i, "continuing", resumed=D(2022, 3, 1) if i < 167 else None)
-    total, units = compute(AnnualPlan.objects.all(), Project.objects.all(), Period(2022, 9))
+    total, _units = compute(AnnualPlan.objects.all(), Project.objects.all(), Period(2022, 9))
     assert total.new_planned + total.cont_planned == 171
     assert total.new_started + total.cont_resumed == 161
     assert total.start_resume_rate == Decimal("94.2")
