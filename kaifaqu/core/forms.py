@@ -33,3 +33,38 @@ class ScopedModelForm(forms.ModelForm):
     def save_scoped(self):
         """Save and return the instance (views wrap this in core.services.save_in_scope)."""
         return self.save()
+
+
+class AutocompleteMixin:
+    """A select over a possibly huge table: renders only the selected option(s); a search box above it
+    (kaifaqu.js) fills the options from the model's scoped autocomplete URL as the user types."""
+
+    def __init__(self, url_name: str, attrs=None):
+        super().__init__(attrs)
+        self.url_name = url_name
+
+    def get_context(self, name, value, attrs):
+        from django.urls import reverse
+
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["data-autocomplete-url"] = reverse(self.url_name)
+        return context
+
+    def optgroups(self, name, value, attrs=None):
+        selected = [v for v in value if v not in (None, "")]
+        options = []
+        if not self.allow_multiple_selected:
+            options.append(self.create_option(name, "", "---------", not selected, 0))
+        queryset = getattr(self.choices, "queryset", None)
+        if queryset is not None and selected:
+            for obj in queryset.filter(pk__in=selected):
+                options.append(self.create_option(name, str(obj.pk), str(obj), True, len(options)))
+        return [(None, options, 0)]
+
+
+class AutocompleteSelect(AutocompleteMixin, forms.Select):
+    pass
+
+
+class AutocompleteSelectMultiple(AutocompleteMixin, forms.SelectMultiple):
+    pass

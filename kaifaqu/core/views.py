@@ -315,7 +315,11 @@ class DetailView(ResourceView):
 
 class EditView(ResourceView):
     def form(self, obj, data=None):
-        return self.resource.form_class(data, instance=obj, user=self.request.user)
+        initial = None
+        if obj is None and data is None:  # "add" links may preset fields: /reports/add/?project=12
+            fields = self.resource.form_class.base_fields
+            initial = {k: v for k, v in self.request.GET.items() if k in fields}
+        return self.resource.form_class(data, instance=obj, user=self.request.user, initial=initial)
 
     def get(self, request, pk=None):
         self.require_write()

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kaifaqu.core.forms import ScopedModelForm, style_fields
+from kaifaqu.core.forms import AutocompleteSelect, AutocompleteSelectMultiple, ScopedModelForm, style_fields
 
 from . import services
 from .models import (
@@ -54,6 +54,7 @@ class ProjectForm(ScopedModelForm):
             "terminated_on",
             "termination_reason",
         ]
+        widgets = {"enterprise": AutocompleteSelect("enterprise_autocomplete")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,6 +71,7 @@ class SuspensionForm(ScopedModelForm):
     class Meta:
         model = Suspension
         fields = ["project", "suspended_on", "resumed_on", "reason"]
+        widgets = {"project": AutocompleteSelect("project_autocomplete")}
 
     def clean(self):
         data = super().clean()
@@ -83,13 +85,17 @@ class AnnualPlanForm(ScopedModelForm):
     class Meta:
         model = AnnualPlan
         fields = ["project", "year", "kind", "planned_investment", "resumed_on"]
+        widgets = {"project": AutocompleteSelect("project_autocomplete")}
 
 
 class MonthlyReportForm(ScopedModelForm):
     class Meta:
         model = MonthlyReport
         fields = ["project", "month", "this_month", "year_to_date", "since_start", "progress", "problems"]
-        widgets = {"month": forms.DateInput(attrs={"type": "month"}, format="%Y-%m")}
+        widgets = {
+            "month": forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+            "project": AutocompleteSelect("project_autocomplete"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -131,6 +137,7 @@ class ProblemForm(ScopedModelForm):
             "resolution",
             "resolved_on",
         ]
+        widgets = {"project": AutocompleteSelect("project_autocomplete")}
 
 
 class CampaignForm(ScopedModelForm):
@@ -143,12 +150,14 @@ class CampaignEntryForm(ScopedModelForm):
     class Meta:
         model = CampaignEntry
         fields = ["campaign", "project", "kind"]
+        widgets = {"project": AutocompleteSelect("project_autocomplete")}
 
 
 class DispatchMeetingForm(ScopedModelForm):
     class Meta:
         model = DispatchMeeting
         fields = ["zone", "held_on", "title", "chair", "projects", "decisions"]
+        widgets = {"projects": AutocompleteSelectMultiple("project_autocomplete")}
 
     def clean(self):
         data = super().clean()

@@ -1,0 +1,34 @@
+/* Kaifaqu: small progressive enhancements, no framework. */
+(function () {
+  "use strict";
+  function enhance(select) {
+    if (select.dataset.enhanced) return;
+    select.dataset.enhanced = "1";
+    const box = document.createElement("input");
+    box.type = "search";
+    box.className = "form-control form-control-sm mb-1";
+    box.placeholder = select.dataset.placeholder || "输入名称或代码搜索…";
+    box.setAttribute("aria-label", box.placeholder);
+    select.parentNode.insertBefore(box, select);
+    let timer = null;
+    box.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(async function () {
+        const url = select.dataset.autocompleteUrl + "?q=" + encodeURIComponent(box.value);
+        const response = await fetch(url, {headers: {"Accept": "application/json"}});
+        if (!response.ok) return;
+        const data = await response.json();
+        const keep = Array.from(select.options).filter(o => o.selected && o.value);
+        const seen = new Set(keep.map(o => o.value));
+        select.innerHTML = "";
+        if (!select.multiple) select.add(new Option("---------", ""));
+        keep.forEach(o => select.add(o));
+        data.results.forEach(function (r) {
+          if (!seen.has(String(r.id))) select.add(new Option(r.text, r.id));
+        });
+        if (!select.multiple && !keep.length && data.results.length) select.selectedIndex = 1;
+      }, 300);
+    });
+  }
+  document.querySelectorAll("select[data-autocomplete-url]").forEach(enhance);
+})();
