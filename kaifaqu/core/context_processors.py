@@ -21,4 +21,7 @@ def navigation(request):
         (_("调度会"), reverse("dispatchmeeting_list")),
         (_("地市"), reverse("city_list")),
     ]
-    return {"nav_items": items}
+    path = request.path
+    matches = [url for _label, url in items if path == url or (url != "/" and path.startswith(url))]
+    active = max(matches, key=len) if matches else None
+    return {"nav_items": [(label, url, url == active) for label, url in items]}
