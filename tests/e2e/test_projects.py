@@ -76,7 +76,6 @@ def test_rates_drill_down_lists_the_projects_behind_a_figure(page, login, alice,
 
 
 def test_report_form_finds_the_project_by_typing(page, login, alice, projects):
-    started, _ = projects
     login(page, alice)
     page.goto("/reports/add/")
     search = page.locator("input[type=search]").first
