@@ -73,13 +73,6 @@ class SuspensionForm(ScopedModelForm):
         fields = ["project", "suspended_on", "resumed_on", "reason"]
         widgets = {"project": AutocompleteSelect("project_autocomplete")}
 
-    def clean(self):
-        data = super().clean()
-        project, suspended_on = data.get("project"), data.get("suspended_on")
-        if project and suspended_on and (not project.started_on or suspended_on < project.started_on):
-            self.add_error("suspended_on", _("只有已开工的项目才能停工,停工日期不能早于开工日期"))
-        return data
-
 
 class AnnualPlanForm(ScopedModelForm):
     class Meta:

@@ -224,6 +224,17 @@ class Suspension(TrackedModel):
     def __str__(self):
         return f"{self.project} {self.suspended_on}"
 
+    def clean(self):
+        if self.project_id and self.suspended_on:
+            started = self.project.started_on
+            if started is None or self.suspended_on < started:
+                raise ValidationError({"suspended_on": _("只有已开工的项目才能停工,停工日期不能早于开工日期")})
+        today = timezone.localdate()
+        for name in ("suspended_on", "resumed_on"):
+            value = getattr(self, name)
+            if value and value > today:
+                raise ValidationError({name: _("日期不能晚于今天")})
+
 
 class PlanKind(models.TextChoices):
     NEW_START = "new_start", _("新开工")
