@@ -17,7 +17,7 @@ os.environ.setdefault("KFQ_ALLOWED_HOSTS", "testserver")
 os.environ["DJANGO_SETTINGS_MODULE"] = "kaifaqu.settings"
 os.environ["KFQ_DB_CONN_MAX_AGE"] = "0"
 
-BASE = VAR / "province-v3.sqlite3"  # bump the name when the generated data changes
+BASE = VAR / "province-v4.sqlite3"  # bump the name when the generated data changes
 END = "2026-06"  # last month of the synthetic ledgers (fixed, so every machine builds the same data)
 DB = VAR / "kaifaqu.sqlite3"
 

@@ -68,3 +68,23 @@ class AutocompleteSelect(AutocompleteMixin, forms.Select):
 
 class AutocompleteSelectMultiple(AutocompleteMixin, forms.SelectMultiple):
     pass
+
+
+def add_errors(form: forms.BaseForm, exc) -> None:
+    """Put a ValidationError on the form: on its fields where the form has them, else on the whole form
+    (named by the model field's label), so a rule about a field the form does not show is still read."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    model = getattr(getattr(form, "_meta", None), "model", None)
+    for field, errors in exc.message_dict.items():
+        if field in form.fields or field == "__all__":
+            form.add_error(None if field == "__all__" else field, errors)
+            continue
+        label = field
+        if model is not None:
+            try:
+                label = str(model._meta.get_field(field).verbose_name)
+            except Exception:
+                label = field
+        form.add_error(None, [f"{label}:{e}" for e in errors])

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from .excel import XLSX_CONTENT_TYPE
-from .forms import style_fields
+from .forms import add_errors, style_fields
 from .models import ChangeRecord
 from .scoping import can_write
 from .services import DeleteRefused, delete_guarded, dependents, save_in_scope
@@ -334,7 +334,7 @@ class EditView(ResourceView):
             try:
                 saved = save_in_scope(request.user, form.save_scoped)
             except ValidationError as exc:
-                form.add_error(None, exc)
+                add_errors(form, exc)
             else:
                 messages.success(request, _("已保存:%(obj)s") % {"obj": saved})
                 return redirect(object_url(saved))

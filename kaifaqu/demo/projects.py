@@ -128,8 +128,10 @@ def build_project(rng: random.Random, zone, window: Window, serial: int, *, park
         p.capacity_on = p.producing_on
     if p.capacity_on:
         p.actual_output = money(float(p.expected_output) * rng.uniform(0.7, 1.2))
-    if not p.capacity_on and rng.random() < 0.02 and p.signed_on:
-        p.terminated_on = min(last, p.signed_on + datetime.timedelta(days=rng.randint(60, 500)))
+    reached = max(d for d in (p.signed_on, p.started_on, p.producing_on) if d) if p.signed_on else None
+    ends = reached + datetime.timedelta(days=rng.randint(30, 400)) if reached else None
+    if not p.capacity_on and rng.random() < 0.02 and ends and ends <= last:
+        p.terminated_on = ends
         p.termination_reason = rng.choice(["企业资金链断裂", "市场变化,企业战略调整", "用地未能落实"])
     return p
 

@@ -1,9 +1,12 @@
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
-from kaifaqu.core.api import ScopedModelSerializer, ScopedViewSet
+from kaifaqu.core.api import ScopedModelSerializer, ScopedViewSet, to_drf
 
 from . import resources
 from .models import (
@@ -16,7 +19,7 @@ from .models import (
     Project,
     Suspension,
 )
-from .services import save_project, save_report
+from .services import check_meeting_projects, save_project, save_report
 from .views import drill_url, rates_for
 
 PROJECT_FIELDS = [
@@ -152,9 +155,24 @@ ProblemSerializer = simple_serializer(
 ProblemSerializer.Meta.read_only_fields = ["status", "closed_on", "closed_by"]
 CampaignSerializer = simple_serializer(Campaign, ["name", "held_on", "level", "city"])
 CampaignEntrySerializer = simple_serializer(CampaignEntry, ["campaign", "project", "kind"])
-DispatchMeetingSerializer = simple_serializer(
-    DispatchMeeting, ["zone", "held_on", "title", "chair", "projects", "decisions"]
-)
+_MeetingBase = simple_serializer(DispatchMeeting, ["zone", "held_on", "title", "chair", "projects", "decisions"])
+
+
+class DispatchMeetingSerializer(_MeetingBase):
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        zone = attrs.get("zone") or getattr(self.instance, "zone", None)
+        projects = attrs.get("projects")
+        if projects is None and self.instance is not None:
+            projects = list(self.instance.projects.all())
+        try:
+            check_meeting_projects(zone, projects or [])
+        except ValidationError as exc:
+            raise to_drf(exc) from exc
+        return attrs
+
+    class Meta(_MeetingBase.Meta):
+        pass
 
 
 def viewset(resource, serializer, ordering):
@@ -175,7 +193,16 @@ CampaignEntryViewSet = viewset(resources.CampaignEntryResource, CampaignEntrySer
 DispatchMeetingViewSet = viewset(resources.DispatchMeetingResource, DispatchMeetingSerializer, ["held_on"])
 
 
+def _exact(value):
+    """Decimals as exact strings, as everywhere else in the API."""
+    return str(value) if isinstance(value, Decimal) else value
+
+
 def _rates_json(r, links):
+    return {key: _exact(value) for key, value in _rates_fields(r, links).items()}
+
+
+def _rates_fields(r, links):
     return {
         "label": r.label,
         "key": r.key,

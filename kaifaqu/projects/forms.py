@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.core.forms import AutocompleteSelect, AutocompleteSelectMultiple, ScopedModelForm, style_fields
@@ -154,8 +155,8 @@ class DispatchMeetingForm(ScopedModelForm):
 
     def clean(self):
         data = super().clean()
-        zone = data.get("zone")
-        for project in data.get("projects") or []:
-            if zone and project.zone_id != zone.pk:
-                self.add_error("projects", _("调度项目“%(p)s”不属于该开发区") % {"p": project})
+        try:
+            services.check_meeting_projects(data.get("zone"), data.get("projects") or [])
+        except ValidationError as exc:
+            self.add_error(None, exc)
         return data

@@ -28,6 +28,7 @@ def ledger_errors(staged, header_of, user) -> list[RowError]:
     for _r, inst in rows:
         timeline[inst.project_id][inst.month] = inst
     ordered = {pid: sorted(months) for pid, months in timeline.items()}
+    in_file = {id(inst) for _r, inst in rows}
     errors = []
     for rownum, inst in rows:
         if inst.pk and inst.pk in stored:
@@ -45,6 +46,8 @@ def ledger_errors(staged, header_of, user) -> list[RowError]:
         i = months.index(inst.month)
         prev = timeline[inst.project_id][months[i - 1]] if i > 0 else None
         nxt = timeline[inst.project_id][months[i + 1]] if i + 1 < len(months) else None
+        if nxt is not None and id(nxt) in in_file:
+            nxt = None  # a pair of file rows is checked once, on the later row, so only that row is blamed
         for field, messages in report_errors(inst, inst.project, prev, nxt, today=today).items():
             errors.extend(RowError(rownum, header_of.get(field, ""), m) for m in messages)
     return errors

@@ -178,8 +178,11 @@ class Project(TrackedModel):
             if reached[i] and not reached[i - 1] and MILESTONES[i][2] not in errors:
                 errors[MILESTONES[i][2]] = _("请先填写%(before)s日期") % {"before": MILESTONES[i - 1][3]}
         if self.terminated_on:
+            last_reached = max((getattr(self, a) for _s, _p, a, _l in MILESTONES if getattr(self, a)), default=None)
             if self.terminated_on > today:
                 errors["terminated_on"] = _("终止日期不能晚于今天")
+            elif last_reached and self.terminated_on < last_reached:
+                errors["terminated_on"] = _("终止日期不能早于已到达的里程碑日期(%(d)s)") % {"d": last_reached}
             if self.capacity_on:
                 errors["terminated_on"] = _("已达效的项目不能终止")
             if not self.termination_reason.strip():

@@ -212,6 +212,7 @@ def compute(plans, projects, period: Period, group_by: str | None = None, labels
         r.completed = row.get("completed") or ZERO
         units.append(r)
     total = Rates(period, label=str(_("合计")))
+    total.counts = dict.fromkeys(PLAN_COUNTS + PROJECT_COUNTS, 0)  # zeros, not missing, when nothing is in scope
     for u in units:
         total = total + u
     total.label = str(_("合计"))

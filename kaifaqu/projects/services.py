@@ -65,6 +65,12 @@ def save_project(project: Project, *, old: Project | None, reason: str = "") -> 
         top = project.reports.order_by("-since_start").values_list("since_start", flat=True).first()
         if top is not None and top > project.total_investment:
             raise ValidationError({"total_investment": _("总投资不能小于已报开工至今累计投资 %(v)s 万元") % {"v": top}})
+    if old is not None and old.started_on != project.started_on:
+        first = project.reports.order_by("month").values_list("month", flat=True).first()
+        if first is not None and (project.started_on is None or first_of_month(project.started_on) > first):
+            raise ValidationError(
+                {"started_on": _("已填报 %(m)s 的月度投资,开工日期不能晚于该月或清空") % {"m": first.strftime("%Y-%m")}}
+            )
     with transaction.atomic(), change_reason(reason.strip()):
         project.save()
     return project
@@ -151,7 +157,8 @@ def save_report(report: MonthlyReport, *, user) -> MonthlyReport:
     """Create or change a report before its month is locked; afterwards only :func:`correct_report`."""
     if report.pk:
         stored = MonthlyReport.objects.get(pk=report.pk)
-        if stored.is_locked and any(getattr(stored, f) != getattr(report, f) for f in FIGURES):
+        moved = stored.month != report.month or stored.project_id != report.project_id
+        if stored.is_locked and (moved or any(getattr(stored, f) != getattr(report, f) for f in FIGURES)):
             raise ValidationError(
                 _("%(m)s 的报表已于 %(d)s 锁定,只能通过更正修改数字")
                 % {"m": stored.month.strftime("%Y-%m"), "d": stored.lock_date},
@@ -198,6 +205,14 @@ def correct_report(report: MonthlyReport, *, user, values: dict, reason: str) ->
             )
             for f, v in changes.items()
         ]
+
+
+# -- dispatch meetings -------------------------------------------------------------------------------
+def check_meeting_projects(zone, projects) -> None:
+    """A zone's dispatch meeting reviews only that zone's projects."""
+    foreign = [str(p) for p in projects if zone is not None and p.zone_id != zone.pk]
+    if foreign:
+        raise ValidationError({"projects": _("调度项目“%(p)s”不属于该开发区") % {"p": "、".join(foreign)}})
 
 
 # -- problems -------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from kaifaqu.core.forms import style_fields
+from kaifaqu.core.forms import add_errors, style_fields
 from kaifaqu.core.scoping import can_write, scope_for
 from kaifaqu.zones.models import City, IndustryChain, Park, Zone
 
@@ -206,7 +206,7 @@ def correct_report(request, pk):
         try:
             services.correct_report(report, user=request.user, values=values, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("已更正并记录:%(r)s") % {"r": report})
             return redirect("monthlyreport_detail", pk=report.pk)
