@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "kaifaqu.zones",
     "kaifaqu.enterprises",
     "kaifaqu.projects",
+    "kaifaqu.approvals",
 ]
 
 MIDDLEWARE = [
@@ -201,3 +202,5 @@ KFQ_IMPORT_MAX_ROWS = int(os.environ.get("KFQ_IMPORT_MAX_ROWS", "50000"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it even before collectstatic
 # A month's investment report locks on this day of the next month (domain.md: default the 5th).
 KFQ_REPORT_LOCK_DAY = int(os.environ.get("KFQ_REPORT_LOCK_DAY", "5"))
+# A procedure is "due soon" when this many working days or fewer remain.
+KFQ_DUE_SOON_DAYS = int(os.environ.get("KFQ_DUE_SOON_DAYS", "3"))

@@ -5,6 +5,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from kaifaqu.approvals import api as approval_api
+from kaifaqu.approvals import resources as approval_resources
+from kaifaqu.approvals.views import public_progress
 from kaifaqu.core.views import home
 from kaifaqu.enterprises.api import EnterpriseViewSet
 from kaifaqu.enterprises.resources import EnterpriseResource
@@ -30,6 +33,14 @@ router.register("problems", project_api.ProblemViewSet, basename="api-problem")
 router.register("campaigns", project_api.CampaignViewSet, basename="api-campaign")
 router.register("campaign-entries", project_api.CampaignEntryViewSet, basename="api-campaignentry")
 router.register("meetings", project_api.DispatchMeetingViewSet, basename="api-dispatchmeeting")
+router.register("procedures", approval_api.ProcedureViewSet, basename="api-procedure")
+router.register("pauses", approval_api.PauseViewSet, basename="api-procedurepause")
+router.register("procedure-types", approval_api.ProcedureTypeViewSet, basename="api-proceduretype")
+router.register("calendar-years", approval_api.CalendarYearViewSet, basename="api-calendaryear")
+router.register("holidays", approval_api.HolidayViewSet, basename="api-holiday")
+router.register("commitments", approval_api.CommitmentViewSet, basename="api-commitment")
+router.register("bundles", approval_api.BundleViewSet, basename="api-bundle")
+router.register("service-logs", approval_api.ServiceLogViewSet, basename="api-servicelog")
 
 registry_urls = []
 for resource in (
@@ -46,11 +57,20 @@ for resource in (
     project_resources.CampaignResource,
     project_resources.CampaignEntryResource,
     project_resources.DispatchMeetingResource,
+    approval_resources.ProcedureResource,
+    approval_resources.PauseResource,
+    approval_resources.ProcedureTypeResource,
+    approval_resources.CalendarYearResource,
+    approval_resources.HolidayResource,
+    approval_resources.CommitmentResource,
+    approval_resources.BundleResource,
+    approval_resources.ServiceLogResource,
 ):
     registry_urls += resource.urls()
 
 urlpatterns = [
     path("", home, name="home"),
+    path("progress/", public_progress, name="public_progress"),
     path("accounts/", include("kaifaqu.accounts.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,11 +1,28 @@
 """Users and their roles. A user's role and assignment decide their scope (core.scoping)."""
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kaifaqu.core.scoping import Role
+from kaifaqu.core.scoping import Role, scope_for
+
+
+class UserQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Colleagues a user may see (to assign work, to filter): same scope rule as every record."""
+        scope = scope_for(user)
+        if scope.everything:
+            return self
+        if scope.city_id:
+            return self.filter(Q(city_id=scope.city_id) | Q(zone__city_id=scope.city_id))
+        if scope.zone_id:
+            return self.filter(zone_id=scope.zone_id)
+        return self.filter(pk=user.pk) if getattr(user, "pk", None) else self.none()
+
+
+class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):
+    use_in_migrations = True
 
 
 class User(AbstractUser):
@@ -39,6 +56,8 @@ class User(AbstractUser):
         related_name="users",
     )
     agent_rank = models.CharField(_("代办岗位"), max_length=8, choices=AgentRank.choices, blank=True)
+
+    objects = ScopedUserManager()
 
     class Meta:
         verbose_name = _("用户")

@@ -6,6 +6,15 @@ def navigation(request):
     """The main menu: registries now; later apps add their sections here."""
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
+    if getattr(request.user, "role", "") == "enterprise":
+        items = [
+            (_("工作台"), reverse("home")),
+            (_("我的审批进度"), reverse("approvals_mine")),
+            (_("重点项目"), reverse("project_list")),
+            (_("月度投资"), reverse("monthlyreport_list")),
+            (_("问题清单"), reverse("problem_list")),
+        ]
+        return _with_active(request, items)
     items = [
         (_("工作台"), reverse("home")),
         (_("开发区"), reverse("zone_list")),
@@ -19,8 +28,16 @@ def navigation(request):
         (_("问题清单"), reverse("problem_list")),
         (_("三个一批"), reverse("campaign_list")),
         (_("调度会"), reverse("dispatchmeeting_list")),
+        (_("审批手续"), reverse("procedure_list")),
+        (_("到期提醒"), reverse("approvals_reminders")),
+        (_("代办中心"), reverse("approvals_agents")),
+        (_("代办统计"), reverse("approvals_stats")),
         (_("地市"), reverse("city_list")),
     ]
+    return _with_active(request, items)
+
+
+def _with_active(request, items):
     path = request.path
     matches = [url for _label, url in items if path == url or (url != "/" and path.startswith(url))]
     active = max(matches, key=len) if matches else None

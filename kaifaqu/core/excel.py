@@ -465,6 +465,9 @@ class SheetSpec:
         """
         return []
 
+    def after_write(self, instances) -> None:
+        """Called inside the import's transaction with the created and updated records (derived columns)."""
+
     def _attname(self, name):
         return self.model._meta.get_field(name).attname
 
@@ -550,6 +553,7 @@ class SheetSpec:
             for c in m2m_cols:
                 history += self._write_m2m(c, new + changed, prefetched_m2m)
             record_bulk(history, ctx)
+            self.after_write([s[1] for s in new + changed])
             # The re-check every write gets: nothing may end up outside the importer's scope.
             pks = [s[1].pk for s in new + changed]
             if pks and isinstance(self.model._default_manager.all(), ScopedQuerySet):

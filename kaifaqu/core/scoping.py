@@ -36,6 +36,8 @@ class Scope:
     city_id: int | None = None
     zone_id: int | None = None
     enterprise_id: int | None = None
+    user_id: int | None = None
+    agent_rank: str = ""
 
     @property
     def nothing(self) -> bool:
@@ -43,6 +45,7 @@ class Scope:
 
 
 NO_SCOPE = Scope(role=None)
+USE_PATHS = object()  # returned by a model's scope_q to fall back on its scope_paths
 
 
 def scope_for(user) -> Scope:
@@ -54,7 +57,7 @@ def scope_for(user) -> Scope:
     if user.role == Role.CITY and user.city_id:
         return Scope(role=Role.CITY, city_id=user.city_id)
     if user.role in (Role.ZONE, Role.AGENT) and user.zone_id:
-        return Scope(role=user.role, zone_id=user.zone_id)
+        return Scope(role=user.role, zone_id=user.zone_id, user_id=user.pk, agent_rank=user.agent_rank)
     if user.role == Role.ENTERPRISE and user.enterprise_id:
         return Scope(role=Role.ENTERPRISE, enterprise_id=user.enterprise_id)
     return NO_SCOPE
@@ -103,7 +106,8 @@ class ScopedQuerySet(models.QuerySet):
         custom = getattr(self.model, "scope_q", None)
         if custom is not None:  # a model whose visibility is not a single path (e.g. province-wide campaigns)
             q = custom(scope)
-            return self.filter(q).distinct() if q is not None else self.none()
+            if q is not USE_PATHS:
+                return self.filter(q).distinct() if q is not None else self.none()
         paths: ScopePaths = self.model.scope_paths
         if scope.city_id:
             path, value = paths.city, scope.city_id

@@ -11,6 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from kaifaqu.accounts.models import User
+from kaifaqu.approvals.calendar import seed_from_package
+from kaifaqu.approvals.catalogue import load_defaults
 from kaifaqu.core.history import change_context
 from kaifaqu.core.models import ChangeSource
 from kaifaqu.core.scoping import Role
@@ -51,6 +53,8 @@ def build(*, synthetic_enterprises: int = 300, seed: int = 2026) -> dict:
     with transaction.atomic(), change_context(source=ChangeSource.COMMAND):
         load_cities()
         load_zones()
+        seed_from_package()
+        load_defaults()
         cities = {c.name: c for c in City.objects.all()}
         for name, short, city, county, category, level, source in seeds.ZONES:
             Zone.objects.get_or_create(

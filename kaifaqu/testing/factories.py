@@ -172,3 +172,59 @@ class DispatchMeetingFactory(factory.django.DjangoModelFactory):
     held_on = factory.LazyFunction(lambda: datetime.date(2024, 6, 27))
     title = factory.Sequence(lambda n: f"省级重点工程项目调度会{n}")
     chair = "崔俊林"
+
+
+class ProcedureTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "approvals.ProcedureType"
+
+    name = factory.Sequence(lambda n: f"审批事项{n}")
+    stage = 1
+    authority = "行政审批服务管理局"
+    limit_days = 20
+
+
+class ProcedureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "approvals.Procedure"
+
+    project = factory.SubFactory(ProjectFactory)
+    type = factory.SubFactory(ProcedureTypeFactory)
+    accepted_on = factory.LazyFunction(lambda: datetime.date(2025, 9, 30))
+
+
+class PauseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "approvals.ProcedurePause"
+
+    procedure = factory.SubFactory(ProcedureFactory)
+    paused_on = factory.LazyFunction(lambda: datetime.date(2025, 10, 10))
+    resumed_on = factory.LazyFunction(lambda: datetime.date(2025, 10, 20))
+    reason = "expert"
+
+
+class CommitmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "approvals.Commitment"
+
+    procedure = factory.SubFactory(ProcedureFactory)
+    promise = "开工前补齐施工图审查"
+    due_on = factory.LazyFunction(lambda: datetime.date(2025, 12, 31))
+
+
+class BundleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "approvals.Bundle"
+
+    project = factory.SubFactory(ProjectFactory)
+    planned_on = factory.LazyFunction(lambda: datetime.date(2025, 6, 1))
+
+
+class ServiceLogFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "approvals.ServiceLog"
+
+    project = factory.SubFactory(ProjectFactory)
+    zone = factory.LazyAttribute(lambda o: o.project.zone)
+    served_on = factory.LazyFunction(lambda: datetime.date(2025, 5, 1))
+    content = "协助准备环评材料"

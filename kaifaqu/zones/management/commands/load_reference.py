@@ -1,16 +1,26 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from kaifaqu.approvals.calendar import seed_from_package
+from kaifaqu.approvals.catalogue import load_defaults
 from kaifaqu.core.history import change_context
 from kaifaqu.core.models import ChangeSource
 from kaifaqu.zones.reference import load_cities, load_zones
 
 
 class Command(BaseCommand):
-    help = "Load Shanxi's 11 cities and the zones of public sources (idempotent)."
+    help = (
+        "Load Shanxi's 11 cities and the zones of public sources, the official holiday calendar 2004–2026 "
+        "and the default procedure catalogue (idempotent)."
+    )
 
     def handle(self, *args, **options):
         with transaction.atomic(), change_context(source=ChangeSource.COMMAND):
             cities = load_cities()
             zones = load_zones()
-        self.stdout.write(f"reference data: {cities} cities and {zones} zones created")
+            years = seed_from_package()
+            items = load_defaults()
+        self.stdout.write(
+            f"reference data: {cities} cities, {zones} zones, {years} holiday calendar years, "
+            f"{items} procedure catalogue items created"
+        )

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class Config(AppConfig):
+    name = "kaifaqu.approvals"
+    label = "approvals"
+    verbose_name = _("审批代办")
+
+    def ready(self):
+        from . import signals  # noqa: F401  (keeps due dates consistent)

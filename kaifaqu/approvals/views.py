@@ -1,0 +1,220 @@
+"""Agency-centre pages: project approvals with compression, agents roster and workload, statistics,
+reminders, the enterprise's phone page and the public progress query."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Avg, Count, F, Q, Sum
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from kaifaqu.accounts.models import User
+from kaifaqu.core.forms import style_fields
+from kaifaqu.core.scoping import Role, can_write, scope_for
+from kaifaqu.lib.units import percent
+from kaifaqu.projects.models import Project
+from kaifaqu.zones.models import Zone
+
+from . import services
+from .filters import status_q
+from .models import Procedure, ProgressAccess
+
+
+def _rows(procedures):
+    return [{"p": p, "clock": services.clock(p)} for p in procedures]
+
+
+@login_required
+@require_POST
+def resume_procedure(request, pk):
+    procedure = get_object_or_404(Procedure.objects.for_user(request.user), pk=pk)
+    if not can_write(request.user, Procedure):
+        raise PermissionDenied
+    try:
+        on = datetime.date.fromisoformat(request.POST.get("resumed_on", ""))
+    except ValueError:
+        messages.error(request, _("恢复日期格式应为 YYYY-MM-DD"))
+        return redirect("procedure_detail", pk=pk)
+    try:
+        services.resume(procedure, on)
+        messages.success(request, _("已恢复计时"))
+    except ValidationError as exc:
+        messages.error(request, ";".join(exc.messages))
+    return redirect("procedure_detail", pk=pk)
+
+
+@login_required
+def project_procedures(request, pk):
+    """A project's approvals on one page: every procedure's clock and the project's compression."""
+    project = get_object_or_404(Project.objects.for_user(request.user), pk=pk)
+    procedures = list(
+        Procedure.objects.for_user(request.user)
+        .filter(project=project)
+        .select_related("type", "agent")
+        .prefetch_related("pauses")
+        .order_by("type__stage", "pk")
+    )
+    access = ProgressAccess.objects.filter(project=project).first()
+    if access is None and can_write(request.user, ProgressAccess) and scope_for(request.user).role != Role.AGENT:
+        access = ProgressAccess.objects.create(project=project)
+    ctx = {
+        "title": _("审批进度:%(p)s") % {"p": project},
+        "project": project,
+        "rows": _rows(procedures),
+        "compression": services.project_compression(procedures),
+        "access": access,
+    }
+    return render(request, "approvals/project_procedures.html", ctx)
+
+
+@login_required
+def agents(request):
+    """The agency centre roster with each person's workload."""
+    today = timezone.localdate()
+    people = User.objects.for_user(request.user).filter(role=Role.AGENT).select_related("zone")
+    people = people.annotate(
+        open_count=Count("procedures", filter=status_q("open", today)),
+        overdue_count=Count("procedures", filter=status_q("overdue", today)),
+        due_soon_count=Count("procedures", filter=status_q("due_soon", today)),
+        done_count=Count("procedures", filter=Q(procedures__completed_on__isnull=False)),
+    ).order_by("zone__name", "-agent_rank", "username")
+    return render(request, "approvals/agents.html", {"title": _("代办中心人员与工作量"), "people": people})
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label=gettext_lazy("起始日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=gettext_lazy("截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise ValidationError(_("起始日期不能晚于截止日期"))
+        return data
+
+
+def _stats(queryset, group: str, today):
+    """Items handled, average days used, compression and overdue count, grouped in the database."""
+    done = Q(completed_on__isnull=False, days_used__isnull=False)
+    rows = (
+        queryset.values(group)
+        .annotate(
+            handled=Count("pk", filter=done),
+            avg_days=Avg("days_used", filter=done),
+            limit_sum=Sum("type__limit_days", filter=done),
+            used_sum=Sum("days_used", filter=done),
+            late=Count("pk", filter=done & Q(days_used__gt=F("type__limit_days"))),
+            overdue=Count("pk", filter=status_q("overdue", today)),
+        )
+        .order_by(group)
+    )
+    out = []
+    for r in rows:
+        limit, used = r["limit_sum"] or 0, r["used_sum"] or 0
+        r["compression"] = percent(limit - used, limit) if limit else None
+        out.append(r)
+    return out
+
+
+@login_required
+def stats(request):
+    today = timezone.localdate()
+    default = {"start": today.replace(month=1, day=1), "end": today}
+    form = PeriodForm(request.GET or default)
+    ctx = {"title": _("代办统计"), "form": form}
+    if form.is_valid():
+        period = Procedure.objects.for_user(request.user).filter(
+            Q(completed_on__range=(form.cleaned_data["start"], form.cleaned_data["end"])) | Q(completed_on__isnull=True)
+        )
+        zones = {z.pk: str(z) for z in Zone.objects.for_user(request.user)}
+        people = {u.pk: str(u) for u in User.objects.for_user(request.user).filter(role=Role.AGENT)}
+        ctx["by_zone"] = [
+            dict(r, label=zones.get(r["project__zone"], "—")) for r in _stats(period, "project__zone", today)
+        ]
+        ctx["by_agent"] = [dict(r, label=people.get(r["agent"], _("未分配"))) for r in _stats(period, "agent", today)]
+    return render(request, "approvals/stats.html", ctx, status=200 if form.is_valid() else 400)
+
+
+def reminder_lists(procedures, today):
+    """Overdue and due-soon open procedures, as the daily reminder and the in-app list give them."""
+    base = procedures.select_related("project", "type", "agent").prefetch_related("pauses").order_by("due_on")
+    return {
+        "overdue": _rows(base.filter(status_q("overdue", today))),
+        "due_soon": _rows(base.filter(status_q("due_soon", today))),
+    }
+
+
+@login_required
+def reminders(request):
+    today = timezone.localdate()
+    ctx = {"title": _("到期提醒"), **reminder_lists(Procedure.objects.for_user(request.user), today)}
+    return render(request, "approvals/reminders.html", ctx)
+
+
+@login_required
+def enterprise_progress(request):
+    """An enterprise user's projects and their approvals, laid out for a phone."""
+    projects = Project.objects.for_user(request.user).order_by("name")
+    procedures = Procedure.objects.for_user(request.user).select_related("type").prefetch_related("pauses")
+    groups = [
+        {"project": p, "rows": _rows(procedures.filter(project=p).order_by("type__stage", "pk"))} for p in projects
+    ]
+    return render(request, "approvals/progress.html", {"title": _("我的项目审批进度"), "groups": groups})
+
+
+class QueryForm(forms.Form):
+    code = forms.CharField(label=gettext_lazy("项目代码"), max_length=24)
+    query_code = forms.CharField(label=gettext_lazy("查询码"), max_length=16)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
+
+QUERY_LIMIT = 10  # failed public queries per address per 10 minutes
+
+
+def public_progress(request):
+    """Anyone holding a project code and its query code sees its approvals' progress (no login).
+
+    A wrong pair says nothing about whether the project exists, and failures are throttled per address.
+    """
+    address = request.META.get("REMOTE_ADDR", "")
+    key = f"kfq:progress-fail:{address}"
+    form = QueryForm(request.POST or None)
+    ctx = {"title": _("项目审批进度查询"), "form": form}
+    status = 200
+    if request.method == "POST":
+        if cache.get(key, 0) >= QUERY_LIMIT:
+            ctx["error"] = _("查询过于频繁,请10分钟后再试")
+            return render(request, "approvals/public_progress.html", ctx, status=429)
+        access = None
+        if form.is_valid():
+            access = (
+                ProgressAccess.objects.filter(
+                    project__code=form.cleaned_data["code"].strip(),
+                    query_code=form.cleaned_data["query_code"].strip().upper(),
+                )
+                .select_related("project")
+                .first()
+            )
+        if access is None:
+            cache.set(key, cache.get(key, 0) + 1, 600)
+            ctx["error"] = _("项目代码或查询码不正确")
+            status = 404
+        else:
+            procedures = access.project.procedures.select_related("type").prefetch_related("pauses")
+            ctx["groups"] = [{"project": access.project, "rows": _rows(procedures.order_by("type__stage", "pk"))}]
+    return render(request, "approvals/public_progress.html", ctx, status=status)
