@@ -1,10 +1,12 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from . import views
 from .forms import LoginForm, StyledPasswordChangeForm
 
 app_name = "accounts"
 urlpatterns = [
+    path("autocomplete/", views.autocomplete, name="user_autocomplete"),
     path(
         "login/",
         auth_views.LoginView.as_view(template_name="accounts/login.html", authentication_form=LoginForm),

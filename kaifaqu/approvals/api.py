@@ -2,9 +2,11 @@ from django.core.exceptions import ValidationError
 from rest_framework import serializers
 
 from kaifaqu.core.api import ScopedModelSerializer, ScopedViewSet, to_drf
+from kaifaqu.core.scoping import Role, scope_for
 
 from . import resources, services
 from .models import Bundle, CalendarYear, Commitment, Holiday, Procedure, ProcedurePause, ProcedureType, ServiceLog
+from .resources import INTERNAL_FIELDS
 
 
 def simple_serializer(model_class, field_names, read_only=()):
@@ -36,6 +38,14 @@ class ProcedureSerializer(ScopedModelSerializer):
             "clock",
         ]
         read_only_fields = ["due_on", "days_used", "clock_error"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None and scope_for(request.user).role == Role.ENTERPRISE:
+            for name in INTERNAL_FIELDS:
+                data.pop(name, None)
+        return data
 
     def get_clock(self, obj) -> dict:
         c = services.clock(obj)

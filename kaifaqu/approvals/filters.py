@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.accounts.models import User
 from kaifaqu.core.filters import ScopedChoiceFilter, SearchFilterSet
+from kaifaqu.core.forms import AutocompleteSelect
 from kaifaqu.lib.workdays import OutsideCalendar
 from kaifaqu.projects.models import Project
 from kaifaqu.zones.models import Zone
@@ -39,38 +40,45 @@ STATUS_CHOICES = [
 ]
 
 
-def status_q(status: str, today: datetime.date | None = None) -> Q:
-    """A clock status as a filter on the stored due date (kept consistent by services.refresh_clock)."""
+def status_q(status: str, today: datetime.date | None = None, prefix: str = "") -> Q:
+    """A clock status as a filter on the stored due date (kept consistent by services.refresh_clock).
+
+    ``prefix`` ("procedures__") applies it from a related model, e.g. to count an agent's procedures.
+    """
     today = today or timezone.localdate()
-    open_ = Q(accepted_on__isnull=False, completed_on__isnull=True, clock_error="")
+
+    def q(**lookups) -> Q:
+        return Q(**{prefix + k: v for k, v in lookups.items()})
+
+    open_ = q(accepted_on__isnull=False, completed_on__isnull=True, clock_error="")
     if status == "open":
         return open_
     if status == "overdue":
-        return open_ & Q(due_on__lt=today)
+        return open_ & q(due_on__lt=today)
     if status == "due_soon":
         try:
             horizon = holiday_calendar.current().add_workdays(today, settings.KFQ_DUE_SOON_DAYS)
         except OutsideCalendar:
             horizon = today + datetime.timedelta(days=settings.KFQ_DUE_SOON_DAYS)
-        return open_ & Q(due_on__gte=today, due_on__lte=horizon)
+        return open_ & q(due_on__gte=today, due_on__lte=horizon)
     if status == "paused":
-        return open_ & Q(pauses__paused_on__lte=today, pauses__resumed_on__isnull=True)
+        return open_ & q(pauses__paused_on__lte=today, pauses__resumed_on__isnull=True)
     if status == "done":
-        return Q(completed_on__isnull=False, days_used__lte=F("type__limit_days"))
+        return q(completed_on__isnull=False, days_used__lte=F(prefix + "type__limit_days"))
     if status == "done_late":
-        return Q(completed_on__isnull=False, days_used__gt=F("type__limit_days"))
+        return q(completed_on__isnull=False, days_used__gt=F(prefix + "type__limit_days"))
     if status == "error":
-        return ~Q(clock_error="")
+        return ~q(clock_error="")
     if status == "waiting":
-        return Q(accepted_on__isnull=True)
+        return q(accepted_on__isnull=True)
     return Q()
 
 
 class ProcedureFilterSet(SearchFilterSet):
     search_fields = ("project__name", "project__code", "type__name", "certificate_no")
     zone = ScopedChoiceFilter(field_name="project__zone", model=Zone, label=_("开发区"))
-    project = ScopedChoiceFilter(model=Project, label=_("项目"))
-    agent = ScopedChoiceFilter(model=User, label=_("代办员"))
+    project = ScopedChoiceFilter(model=Project, label=_("项目"), widget=AutocompleteSelect("project_autocomplete"))
+    agent = ScopedChoiceFilter(model=User, label=_("代办员"), widget=AutocompleteSelect("accounts:user_autocomplete"))
     stage = django_filters.ChoiceFilter(field_name="type__stage", choices=ApprovalStage.choices, label=_("阶段"))
     mode = django_filters.ChoiceFilter(choices=Mode.choices, label=_("办理方式"))
     status = django_filters.ChoiceFilter(method="by_status", choices=STATUS_CHOICES, label=_("计时状态"))

@@ -204,6 +204,7 @@ class Procedure(TrackedModel):
         indexes = [
             models.Index(fields=["completed_on", "due_on"], name="procedure_open_due_idx"),
             models.Index(fields=["agent", "completed_on"], name="procedure_agent_idx"),
+            models.Index(fields=["due_on"], name="procedure_due_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -4,11 +4,14 @@ from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from kaifaqu.core.scoping import Role, scope_for
 from kaifaqu.core.views import Col, Resource
 
 from . import filters, forms, sheets
 from .models import Bundle, CalendarYear, Commitment, Holiday, Procedure, ProcedurePause, ProcedureType, ServiceLog
 from .services import clock
+
+INTERNAL_FIELDS = ("notes",)
 
 BADGES = {
     "running": "success",
@@ -68,11 +71,18 @@ class ProcedureResource(Resource):
         ]
 
     @classmethod
+    def visible_fields(cls, user, names):
+        """Enterprises follow their procedures but never read the agency centre's internal notes."""
+        if scope_for(user).role == Role.ENTERPRISE:
+            return [n for n in names if n not in INTERNAL_FIELDS]
+        return names
+
+    @classmethod
     def detail_context(cls, obj, request):
         return {
             "clock": clock(obj),
             "pauses": obj.pauses.all(),
-            "commitment": getattr(obj, "commitment", None) if hasattr(obj, "commitment") else None,
+            "commitment": Commitment.objects.filter(procedure=obj).first(),
         }
 
 

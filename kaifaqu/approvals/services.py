@@ -69,7 +69,8 @@ def refresh_clock(procedure: Procedure, cal: Calendar | None = None) -> None:
     if procedure.accepted_on:
         pauses = pauses_of(procedure)
         try:
-            due = statutory_due(procedure, cal, pauses)
+            # While a pause is open the clock stands still and the due date is not known yet.
+            due = None if any(p.end is None for p in pauses) else statutory_due(procedure, cal, pauses)
             if procedure.completed_on:
                 used = used_days(procedure, procedure.completed_on, cal, pauses)
         except OutsideCalendar as exc:
@@ -206,8 +207,9 @@ def save_procedure(procedure: Procedure) -> Procedure:
     return procedure
 
 
-def check_pause(pause: ProcedurePause) -> None:
-    """A pause lies within the procedure (after acceptance, before completion) and overlaps no other."""
+def check_pause(pause: ProcedurePause, also=()) -> None:
+    """A pause lies within the procedure (after acceptance, before completion) and overlaps no other
+    (stored, or in ``also``: other pauses being written with it)."""
     procedure = pause.procedure
     errors = {}
     if not procedure.accepted_on:
@@ -225,7 +227,12 @@ def check_pause(pause: ProcedurePause) -> None:
         if value and value > today:
             errors.setdefault(name, _("日期不能晚于今天"))
     mine = Pause(pause.paused_on, pause.resumed_on)
-    for other in procedure.pauses.exclude(pk=pause.pk):
+    others = (
+        [*procedure.pauses.exclude(pk=pause.pk), *[p for p in also if p is not pause]]
+        if pause.pk
+        else [*procedure.pauses.all(), *also]
+    )
+    for other in others:
         if _overlap(mine, Pause(other.paused_on, other.resumed_on)):
             errors.setdefault("paused_on", _("与已有的暂停(%(d)s 起)重叠") % {"d": other.paused_on})
     if errors:
@@ -239,6 +246,7 @@ def _overlap(a: Pause, b: Pause) -> bool:
 
 
 def save_pause(pause: ProcedurePause) -> ProcedurePause:
+    pause.full_clean(exclude=["procedure"])  # field rules and the resume-after-pause constraint, as a message
     check_pause(pause)
     with transaction.atomic():
         pause.save()

@@ -84,6 +84,32 @@ class PauseSheet(SheetSpec):
         C("note"),
     ]
 
+    def validate_rows(self, staged, header_of):
+        """The same rules as the form: within the procedure's period, no overlap (in the file or stored)."""
+        from django.core.exceptions import ValidationError
+
+        from kaifaqu.core.excel import RowError
+
+        from .services import check_pause
+
+        errors = []
+        by_procedure: dict[int, list] = {}
+        for rownum, inst, _b, _m, _new in staged:
+            try:
+                check_pause(inst, also=by_procedure.get(inst.procedure_id, []))
+            except ValidationError as exc:
+                for field, messages in exc.message_dict.items():
+                    errors.extend(RowError(rownum, header_of.get(field, ""), m) for m in messages)
+            by_procedure.setdefault(inst.procedure_id, []).append(inst)
+        return errors
+
+    def after_write(self, instances):
+        from .services import refresh_clock
+
+        ids = {i.procedure_id for i in instances}
+        for procedure in Procedure.objects.filter(pk__in=ids).select_related("type"):
+            refresh_clock(procedure)
+
 
 class ServiceLogSheet(SheetSpec):
     model = ServiceLog

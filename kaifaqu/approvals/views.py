@@ -82,9 +82,9 @@ def agents(request):
     today = timezone.localdate()
     people = User.objects.for_user(request.user).filter(role=Role.AGENT).select_related("zone")
     people = people.annotate(
-        open_count=Count("procedures", filter=status_q("open", today)),
-        overdue_count=Count("procedures", filter=status_q("overdue", today)),
-        due_soon_count=Count("procedures", filter=status_q("due_soon", today)),
+        open_count=Count("procedures", filter=status_q("open", today, prefix="procedures__")),
+        overdue_count=Count("procedures", filter=status_q("overdue", today, prefix="procedures__")),
+        due_soon_count=Count("procedures", filter=status_q("due_soon", today, prefix="procedures__")),
         done_count=Count("procedures", filter=Q(procedures__completed_on__isnull=False)),
     ).order_by("zone__name", "-agent_rank", "username")
     return render(request, "approvals/agents.html", {"title": _("代办中心人员与工作量"), "people": people})

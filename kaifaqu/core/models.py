@@ -100,14 +100,15 @@ class ChangeRecord(models.Model):
     def __str__(self):
         return f"{self.get_action_display()} {self.object_repr} @ {self.time:%Y-%m-%d %H:%M}"
 
-    def changed_fields(self):
-        """(field label, before, after) for display: choice labels, 是/否, related names, "—" for empty."""
+    def changed_fields(self, hidden=()):
+        """(field label, before, after) for display: choice labels, 是/否, related names, "—" for empty.
+        Fields named in ``hidden`` are left out (internal fields withheld from some readers)."""
         before, after = self.before or {}, self.after or {}
         model = self.content_type.model_class()
         rows = []
         for key in list(after) + [k for k in before if k not in after]:
             old, new = before.get(key), after.get(key)
-            if self.action == ChangeAction.UPDATE and old == new:
+            if key in hidden or (self.action == ChangeAction.UPDATE and old == new):
                 continue
             try:
                 field = model._meta.get_field(key) if model is not None else None

@@ -140,6 +140,11 @@ class Resource:
         return cls.model._default_manager.for_user(user)
 
     @classmethod
+    def visible_fields(cls, user, names):
+        """The detail-page fields ``user`` may read (internal notes can be withheld from some roles)."""
+        return names
+
+    @classmethod
     def detail_context(cls, obj, request) -> dict:
         """Extra context for a custom ``detail_template``."""
         return {}
@@ -287,6 +292,7 @@ class DetailView(ResourceView):
             and f.name not in ("id", "created_at", "updated_at")
             and not (f.many_to_many and f.auto_created)
         ]
+        names = self.resource.visible_fields(request.user, names)
         fields = []
         for name in names:
             value = display(obj, name)
@@ -307,7 +313,10 @@ class DetailView(ResourceView):
                     "rows": [(object_url(i), [format_value(display(i, c)) for c in r.columns]) for i in items],
                 }
             )
-        history = list(ChangeRecord.objects.for_object(obj).select_related("user", "content_type")[:100])
+        all_names = [f.name for f in self.model._meta.get_fields()]
+        hidden = set(all_names) - set(self.resource.visible_fields(request.user, all_names))
+        records = ChangeRecord.objects.for_object(obj).select_related("user", "content_type")[:100]
+        history = [(record, record.changed_fields(hidden)) for record in records]
         ctx = self.base_context(object=obj, fields=fields, related=related, history=history, title=str(obj))
         ctx.update(self.resource.detail_context(obj, request))
         return render(request, self.resource.detail_template, ctx)

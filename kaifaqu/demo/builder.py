@@ -103,6 +103,7 @@ def build(*, synthetic_enterprises: int = 300, seed: int = 2026) -> dict:
             seed=seed,
             only_zones=demo_zones,
             source="演示数据(合成)",
+            procedures=True,
         )
         with transaction.atomic(), change_context(source=ChangeSource.COMMAND):
             _seed_projects(rng)

@@ -196,3 +196,59 @@ def plans_and_reports(rng: random.Random, p: Project, window: Window):
         )
         month = month_add(month, 1)
     return plans, reports
+
+
+def build_procedures(rng: random.Random, project: Project, types, agents, cal, today: datetime.date):
+    """A started project's approvals: accepted in the months before it started, most done within the limit
+    (often far within, as the agency centres report), a few still open — some of them overdue."""
+    from kaifaqu.approvals.models import Mode, Procedure
+    from kaifaqu.lib.workdays import OutsideCalendar
+
+    anchor = project.started_on or project.planned_start_on
+    if anchor is None:
+        return []
+    chosen = rng.sample(types, min(len(types), rng.randint(7, 10)))
+    out = []
+    for t in chosen:
+        accepted = anchor - datetime.timedelta(days=rng.randint(10, 150))
+        if anchor > today - datetime.timedelta(days=90) and rng.random() < 0.5:
+            accepted = today - datetime.timedelta(days=rng.randint(1, 25))  # projects starting now: filings in hand
+        if accepted > today:
+            continue
+        try:
+            accepted = cal.next_workday(accepted)
+            due = (cal.add_calendar_days if t.day_kind == "calendar" else cal.add_workdays)(accepted, t.limit_days)
+            completed = None
+            recent = (today - accepted).days < 60  # only recent filings are still being processed
+            if not recent or rng.random() < 0.5:
+                used = max(1, int(t.limit_days * rng.uniform(0.2, 1.05)))
+                completed = (cal.add_calendar_days if t.day_kind == "calendar" else cal.add_workdays)(accepted, used)
+                if completed > today:
+                    completed = None
+            days_used = None
+            if completed:
+                count = cal.count_calendar_days if t.day_kind == "calendar" else cal.count_workdays
+                days_used = count(accepted, completed)
+        except OutsideCalendar:
+            continue
+        agent = rng.choice(agents) if agents else None
+        mode = (
+            Mode.COMMITMENT
+            if t.allows_commitment and rng.random() < 0.3
+            else rng.choice([Mode.REGULAR, Mode.PARALLEL, Mode.TOLERANT])
+        )
+        out.append(
+            Procedure(
+                project=project,
+                type=t,
+                mode=mode,
+                applied_on=accepted - datetime.timedelta(days=rng.randint(0, 5)),
+                accepted_on=accepted,
+                completed_on=completed,
+                agent=agent,
+                due_on=due,
+                days_used=days_used,
+                certificate_no=f"证{project.pk:06d}-{t.pk:03d}" if completed else "",
+            )
+        )
+    return out

@@ -23,7 +23,7 @@ from kaifaqu.projects.models import AnnualPlan, MonthlyReport, Project
 from kaifaqu.zones.models import City, IndustryChain, Park, Zone, ZoneCategory, ZoneLevel
 from kaifaqu.zones.reference import load_cities, load_zones
 
-from .projects import Window, build_project, plans_and_reports
+from .projects import Window, build_procedures, build_project, plans_and_reports
 
 SOURCE = "合成数据(自动生成,非真实)"
 ORG_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -108,6 +108,7 @@ def generate(
     source: str = SOURCE,
     history: bool = True,
     only_zones=None,
+    procedures: bool = False,
 ) -> Counts:
     """Fill the database up to ``zones`` zones, each with parks and chains, and add ``enterprises``;
     with ``projects_per_zone``, give every zone (or ``only_zones``) that many key projects with plans and
@@ -208,13 +209,34 @@ def generate(
         if projects_per_zone:
             window = Window(end=end or last_full_month(), months=months)
             targets = list(only_zones) if only_zones is not None else all_zones
-            counts.extra.update(_generate_projects(rng, targets, projects_per_zone, window, history))
+            counts.extra.update(_generate_projects(rng, targets, projects_per_zone, window, history, procedures))
         if history is not None:
             record_bulk(history, ctx)
     return counts
 
 
-def _generate_projects(rng, zones, per_zone, window, history) -> dict:
+def _agents(zone, rng):
+    """A zone's agency centre (领办员 and 代办员) as roster users without a password."""
+    from kaifaqu.accounts.models import User
+
+    existing = list(User.objects.filter(zone=zone, role="agent"))
+    if existing:
+        return existing
+    people = [
+        User(
+            username=f"agent{zone.pk}_{i}",
+            full_name=f"{rng.choice('王李张刘陈杨赵黄周吴')}{rng.choice('伟芳娜敏静丽强磊军洋')}",
+            role="agent",
+            zone=zone,
+            agent_rank="lead" if i == 0 else "agent",
+            password="!",
+        )
+        for i in range(rng.randint(3, 6))
+    ]
+    return User.objects.bulk_create(people)
+
+
+def _generate_projects(rng, zones, per_zone, window, history, procedures=False) -> dict:
     parks, chains, firms = defaultdict(list), defaultdict(list), defaultdict(list)
     ids = [z.pk for z in zones]
     for park in Park.objects.filter(zone_id__in=ids):
@@ -224,7 +246,17 @@ def _generate_projects(rng, zones, per_zone, window, history) -> dict:
     for link in EnterpriseZone.objects.filter(zone_id__in=ids).select_related("enterprise"):
         firms[link.zone_id].append(link.enterprise)
     serial = Project.objects.count()
-    counts = {"projects": 0, "plans": 0, "reports": 0}
+    counts = {"projects": 0, "plans": 0, "reports": 0, "procedures": 0}
+    if procedures:
+        from kaifaqu.approvals import calendar as holiday_calendar
+        from kaifaqu.approvals.calendar import seed_from_package
+        from kaifaqu.approvals.catalogue import load_defaults
+        from kaifaqu.approvals.models import Procedure, ProcedureType
+
+        seed_from_package()
+        load_defaults()
+        cal = holiday_calendar.current()
+        types = list(ProcedureType.objects.order_by("pk"))
     for zone in zones:
         projects = []
         for _ in range(per_zone):
@@ -242,4 +274,10 @@ def _generate_projects(rng, zones, per_zone, window, history) -> dict:
             reports += rp
         counts["plans"] += _bulk(AnnualPlan, plans, history)
         counts["reports"] += _bulk(MonthlyReport, reports, history)
+        if procedures:
+            agents = _agents(zone, rng)
+            items = []
+            for p in projects:
+                items += build_procedures(rng, p, types, agents, cal, window.last_day)
+            counts["procedures"] += _bulk(Procedure, items, history)
     return counts

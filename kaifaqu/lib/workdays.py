@@ -63,14 +63,42 @@ class Calendar:
                 left -= 1
         return day
 
+    def _cumulative(self) -> dict[int, int]:
+        """Working days from the first covered year up to each covered day (built once, for O(1) counting)."""
+        index = self.__dict__.get("_index")
+        if index is None:
+            index, total = {}, 0
+            for year in sorted(self.years):
+                day = datetime.date(year, 1, 1)
+                while day.year == year:
+                    total += self.is_workday(day)
+                    index[day.toordinal()] = total
+                    day += ONE_DAY
+            self.__dict__["_index"] = index
+        return index
+
+    def _between(self, start: datetime.date, end: datetime.date) -> int:
+        """Working days in ``(start, end]`` (no pauses)."""
+        if end <= start:
+            return 0
+        self.check(end)
+        self.check(start + ONE_DAY)
+        index = self._cumulative()
+        # ``start`` may be 31 December of an uncovered year before a covered one: nothing counted before it.
+        before = index.get(start.toordinal(), 0) if start.year in self.years else 0
+        return index[end.toordinal()] - before
+
     def count_workdays(self, start: datetime.date, end: datetime.date, pauses: Iterable[Pause] = ()) -> int:
-        """Working days in ``(start, end]`` outside pauses; 0 when ``end <= start``."""
-        pauses = tuple(pauses)
-        count, day = 0, start
-        while day < end:
-            day += ONE_DAY
-            if self.is_workday(day) and not any(p.covers(day) for p in pauses):
-                count += 1
+        """Working days in ``(start, end]`` outside pauses; 0 when ``end <= start``. Pauses must not overlap
+        (services.check_pause refuses overlapping ones)."""
+        if end <= start:
+            return 0
+        count = self._between(start, end)
+        for p in pauses:
+            lo = max(p.start, start + ONE_DAY)  # first paused day counted in the window
+            hi = end if p.end is None else min(p.end - ONE_DAY, end)  # last paused day in the window
+            if hi >= lo:
+                count -= self._between(lo - ONE_DAY, hi)
         return count
 
     def next_workday(self, day: datetime.date) -> datetime.date:

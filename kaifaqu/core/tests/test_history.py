@@ -38,7 +38,7 @@ def test_history_is_shown_on_the_object_page_and_its_parent(client_for, alice, z
     park = Park.objects.get(name="西区园")
     assert "西区园" in c.get(reverse("park_detail", args=[park.pk])).content.decode()
     zone_page = c.get(reverse("zone_detail", args=[zone_a.pk]))
-    assert any(r.object_repr == "西区园" for r in zone_page.context["history"])
+    assert any(r.object_repr == "西区园" for r, _changes in zone_page.context["history"])
 
 
 def test_api_writes_are_attributed_to_the_token_user(client, alice, zone_a):

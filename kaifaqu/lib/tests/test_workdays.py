@@ -78,3 +78,30 @@ def test_pauses_never_shorten_the_statutory_clock(start, n, offset, length):
 def test_calendar_day_deadlines_always_fall_on_working_days(start, n):
     due = CAL.add_calendar_days(start, n)
     assert CAL.is_workday(due) and due >= start + datetime.timedelta(days=n)
+
+
+def slow_count(cal, start, end, pauses):
+    count, day = 0, start
+    while day < end:
+        day += datetime.timedelta(days=1)
+        if cal.is_workday(day) and not any(p.covers(day) for p in pauses):
+            count += 1
+    return count
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    dates,
+    st.integers(min_value=0, max_value=400),
+    st.integers(min_value=-10, max_value=200),
+    st.integers(min_value=1, max_value=60),
+    st.booleans(),
+)
+def test_fast_counting_agrees_with_walking_day_by_day(start, span, offset, length, open_ended):
+    end = start + datetime.timedelta(days=span)
+    pstart = start + datetime.timedelta(days=offset)
+    pause = Pause(pstart, None if open_ended else pstart + datetime.timedelta(days=length))
+    if (pause.end or end).year > 2026 or end.year > 2026:
+        return
+    assert CAL.count_workdays(start, end, [pause]) == slow_count(CAL, start, end, [pause])
+    assert CAL.count_workdays(start, end) == slow_count(CAL, start, end, [])

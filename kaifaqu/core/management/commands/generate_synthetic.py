@@ -15,6 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--months", type=int, default=36)
         parser.add_argument("--end", help="last month YYYY-MM (default: last full month)")
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--procedures", action="store_true", help="give started projects approval procedures")
         parser.add_argument(
             "--no-history", action="store_true", help="skip change-history entries (benchmark databases only)"
         )
@@ -34,6 +35,7 @@ class Command(BaseCommand):
             end=end,
             seed=options["seed"],
             history=not options["no_history"],
+            procedures=options["procedures"],
         )
         self.stdout.write(
             f"created {counts.zones} zones, {counts.parks} parks, {counts.chains} chains, "
