@@ -64,9 +64,9 @@ def status_q(status: str, today: datetime.date | None = None, prefix: str = "") 
     if status == "paused":
         return open_ & q(pauses__paused_on__lte=today, pauses__resumed_on__isnull=True)
     if status == "done":
-        return q(completed_on__isnull=False, days_used__lte=F(prefix + "type__limit_days"))
+        return q(completed_on__isnull=False, completed_on__lte=F(prefix + "due_on"))
     if status == "done_late":
-        return q(completed_on__isnull=False, days_used__gt=F(prefix + "type__limit_days"))
+        return q(completed_on__isnull=False, completed_on__gt=F(prefix + "due_on"))
     if status == "error":
         return ~q(clock_error="")
     if status == "waiting":

@@ -54,9 +54,9 @@ def check_dates(procedure: Procedure, pauses=(), cal: Calendar | None = None) ->
         if day is not None and day.year not in cal.years:
             errors[name] = calendar_error(day.year)
     for p in pauses:
-        for day in (p.start, p.end):
+        for name, day in (("paused_on", p.start), ("resumed_on", p.end)):
             if day is not None and day.year not in cal.years:
-                errors.setdefault("accepted_on", calendar_error(day.year))
+                errors.setdefault(name, calendar_error(day.year))
     if errors:
         raise ValidationError(errors)
 
@@ -130,17 +130,19 @@ def clock(procedure: Procedure, *, today: datetime.date | None = None, cal: Cale
     pauses = pauses_of(procedure)
     limit = procedure.type.limit_days
     try:
+        due = procedure.due_on or statutory_due(procedure, cal, [p for p in pauses if p.end is not None])
         if procedure.completed_on:
             used = (
                 procedure.days_used
                 if procedure.days_used is not None
                 else used_days(procedure, procedure.completed_on, cal, pauses)
             )
-            saved = limit - used
+            on_time = procedure.completed_on <= due  # a deadline on a day off moved to the next working day
+            saved = max(limit - used, 0) if on_time else limit - used
             return Clock(
-                "done" if used <= limit else "done_late",
+                "done" if on_time else "done_late",
                 elapsed=used,
-                due_on=procedure.due_on,
+                due_on=due,
                 saved=saved,
                 compression=percent(saved, limit),
             )
@@ -150,13 +152,12 @@ def clock(procedure: Procedure, *, today: datetime.date | None = None, cal: Cale
     remaining = limit - elapsed
     if any(p.covers(today) for p in pauses):
         status = "paused"
-    elif remaining < 0:
+    elif today > due:
         status = "overdue"
-    elif remaining <= settings.KFQ_DUE_SOON_DAYS:
-        status = "due_soon"
     else:
-        status = "running"
-    return Clock(status, elapsed=elapsed, remaining=remaining, due_on=procedure.due_on)
+        remaining = max(remaining, 0)
+        status = "due_soon" if remaining <= settings.KFQ_DUE_SOON_DAYS else "running"
+    return Clock(status, elapsed=elapsed, remaining=remaining, due_on=None if status == "paused" else due)
 
 
 @dataclass
@@ -201,7 +202,19 @@ def project_compression(procedures, cal: Calendar | None = None) -> Compression:
 
 # -- writes ----------------------------------------------------------------------------------------
 def save_procedure(procedure: Procedure) -> Procedure:
-    check_dates(procedure, pauses_of(procedure) if procedure.pk else ())
+    check_dates(procedure)
+    if procedure.pk:
+        for pause in procedure.pauses.all():
+            pause.procedure = procedure  # the edited dates, not the stored ones
+            try:
+                check_pause(pause)
+            except ValidationError as exc:
+                raise ValidationError(
+                    {
+                        "completed_on": _("修改后,%(d)s 起的暂停不在受理与办结之间:%(why)s")
+                        % {"d": pause.paused_on, "why": ";".join(exc.messages)}
+                    }
+                ) from exc
     with transaction.atomic():
         procedure.save()  # signals.py refreshes the clock
     return procedure

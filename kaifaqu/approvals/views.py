@@ -115,7 +115,7 @@ def _stats(queryset, group: str, today):
             avg_days=Avg("days_used", filter=done),
             limit_sum=Sum("type__limit_days", filter=done),
             used_sum=Sum("days_used", filter=done),
-            late=Count("pk", filter=done & Q(days_used__gt=F("type__limit_days"))),
+            late=Count("pk", filter=done & Q(completed_on__gt=F("due_on"))),
             overdue=Count("pk", filter=status_q("overdue", today)),
         )
         .order_by(group)
