@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "kaifaqu.enterprises",
     "kaifaqu.projects",
     "kaifaqu.approvals",
+    "kaifaqu.promotion",
 ]
 
 MIDDLEWARE = [
@@ -204,3 +205,5 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it even bef
 KFQ_REPORT_LOCK_DAY = int(os.environ.get("KFQ_REPORT_LOCK_DAY", "5"))
 # A procedure is "due soon" when this many working days or fewer remain.
 KFQ_DUE_SOON_DAYS = int(os.environ.get("KFQ_DUE_SOON_DAYS", "3"))
+# A lead with no follow-up for this many days is flagged to its owner.
+KFQ_LEAD_STALE_DAYS = int(os.environ.get("KFQ_LEAD_STALE_DAYS", "30"))

@@ -13,6 +13,8 @@ from kaifaqu.enterprises.api import EnterpriseViewSet
 from kaifaqu.enterprises.resources import EnterpriseResource
 from kaifaqu.projects import api as project_api
 from kaifaqu.projects import resources as project_resources
+from kaifaqu.promotion import api as promotion_api
+from kaifaqu.promotion import resources as promotion_resources
 from kaifaqu.zones.api import CityViewSet, IndustryChainViewSet, ParkViewSet, ZoneViewSet
 from kaifaqu.zones.resources import CityResource, IndustryChainResource, ParkResource, ZoneResource
 
@@ -41,6 +43,12 @@ router.register("holidays", approval_api.HolidayViewSet, basename="api-holiday")
 router.register("commitments", approval_api.CommitmentViewSet, basename="api-commitment")
 router.register("bundles", approval_api.BundleViewSet, basename="api-bundle")
 router.register("service-logs", approval_api.ServiceLogViewSet, basename="api-servicelog")
+router.register("leads", promotion_api.LeadViewSet, basename="api-lead")
+router.register("follow-ups", promotion_api.FollowUpViewSet, basename="api-followup")
+router.register("trips", promotion_api.TripViewSet, basename="api-trip")
+router.register("agreements", promotion_api.AgreementViewSet, basename="api-agreement")
+router.register("source-regions", promotion_api.SourceRegionViewSet, basename="api-sourceregion")
+router.register("promotion-modes", promotion_api.PromotionModeViewSet, basename="api-promotionmode")
 
 registry_urls = []
 for resource in (
@@ -65,6 +73,12 @@ for resource in (
     approval_resources.CommitmentResource,
     approval_resources.BundleResource,
     approval_resources.ServiceLogResource,
+    promotion_resources.LeadResource,
+    promotion_resources.FollowUpResource,
+    promotion_resources.TripResource,
+    promotion_resources.AgreementResource,
+    promotion_resources.SourceRegionResource,
+    promotion_resources.PromotionModeResource,
 ):
     registry_urls += resource.urls()
 
@@ -75,6 +89,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/rates/", project_api.rates_api, name="api-rates"),
+    path("api/promotion/funnel/", promotion_api.funnel_api, name="api-funnel"),
     path("api/", include(router.urls)),
     path("api/auth/token/", obtain_auth_token, name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

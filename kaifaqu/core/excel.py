@@ -38,6 +38,7 @@ from .history import change_context, record_bulk, serialize
 from .models import ChangeAction, ChangeSource
 from .scoping import ScopedQuerySet, can_write, merge_links
 
+AMBIGUOUS = object()  # a lookup name shared by several records in scope
 TRUE_WORDS = {"是", "y", "yes", "true", "1", "√", "✓"}
 FALSE_WORDS = {"否", "n", "no", "false", "0", "×", ""}
 LIST_SPLIT = re.compile(r"[、,,;;\n]+")
@@ -143,14 +144,19 @@ class SheetColumn:
             found, missing = [], []
             for n in names:
                 (found.append(lookups[self.field][n]) if n in lookups[self.field] else missing.append(n))
+            if AMBIGUOUS in found:
+                raise ValidationError(_("名称对应多条记录,无法确定:%(v)s") % {"v": "、".join(names)})
             if missing:
                 raise ValidationError(_("不存在或不在您的管辖范围:%(v)s") % {"v": "、".join(missing)})
             return found
         if f.is_relation:
             try:
-                return lookups[self.field][text]
+                found = lookups[self.field][text]
             except KeyError:
                 raise ValidationError(_("不存在或不在您的管辖范围:%(v)s") % {"v": text}) from None
+            if found is AMBIGUOUS:
+                raise ValidationError(_("名称对应多条记录,无法确定:%(v)s") % {"v": text})
+            return found
         if f.choices:
             for value, label in f.choices:
                 if text in (str(label), value):
@@ -218,6 +224,7 @@ class SheetSpec:
     columns: list[SheetColumn]
     key: tuple[str, ...] = ("name",)
     title: str | None = None
+    importable = True  # False where a write must go through a service (e.g. signing creates a project)
 
     def __init__(self, user):
         self.user = user
@@ -292,8 +299,17 @@ class SheetSpec:
         for c in self.columns:
             if c.model_field.is_relation:
                 qs = self.scoped(c.model_field.related_model)
-                # Accept the natural key ("大同") and the display name ("大同市").
-                lookups[c.field] = {str(o): o for o in qs} | {str(getattr(o, c.lookup)): o for o in qs}
+                # Accept the natural key ("大同") and the display name ("大同市"); a name shared by two
+                # records in scope (same company courted by two zones) is ambiguous and refused.
+                table, ambiguous = {}, set()
+                for o in qs:
+                    for key in {str(getattr(o, c.lookup)), str(o)}:
+                        if key in table and table[key].pk != o.pk:
+                            ambiguous.add(key)
+                        table[key] = o
+                for key in ambiguous:
+                    table[key] = AMBIGUOUS
+                lookups[c.field] = table
         return lookups
 
     def _column_for(self, name) -> SheetColumn:
@@ -336,6 +352,16 @@ class SheetSpec:
     def import_rows(self, rows: list[list], *, dry_run: bool = False) -> ImportResult:
         from django.conf import settings
 
+        if not self.importable:
+            raise ImportFailed(
+                [
+                    RowError(
+                        0,
+                        "",
+                        _("%(what)s不能通过 Excel 导入,请在页面上逐条登记") % {"what": self.model._meta.verbose_name},
+                    )
+                ]
+            )
         if not can_write(self.user, self.model):
             raise ImportFailed(
                 [RowError(0, "", _("您没有导入%(what)s的权限") % {"what": self.model._meta.verbose_name})]

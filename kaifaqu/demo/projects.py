@@ -252,3 +252,85 @@ def build_procedures(rng: random.Random, project: Project, types, agents, cal, t
             )
         )
     return out
+
+
+COMPANY_PLACES = ["北京", "天津", "河北", "上海", "江苏", "浙江", "广东", "深圳", "雄安", "太原", "合肥", "香港"]
+REGION_OF_PLACE = {
+    "北京": "京津冀",
+    "天津": "京津冀",
+    "河北": "京津冀",
+    "上海": "长三角",
+    "江苏": "长三角",
+    "浙江": "长三角",
+    "广东": "粤港澳",
+    "深圳": "粤港澳",
+    "雄安": "雄安",
+    "太原": "省内",
+    "合肥": "其他",
+    "香港": "境外",
+}
+
+
+def build_leads(
+    rng: random.Random,
+    zone,
+    count: int,
+    regions: dict,
+    modes: list,
+    chains: list,
+    projects: list,
+    today: datetime.date,
+    serial: int,
+):
+    """Leads of a zone with their follow-ups; a few signed (linked to the zone's projects)."""
+    from kaifaqu.promotion.models import FollowUp, Lead, name_key
+
+    stages = ["clue", "contact", "visit", "negotiation"]
+    leads, follow_ups = [], []
+    free_projects = list(projects)
+    rng.shuffle(free_projects)
+    for i in range(count):
+        place = rng.choice(COMPANY_PLACES)
+        company = (
+            f"{place}{rng.choice('华新中远恒智鑫')}{rng.choice('科能材装链')}"
+            f"{rng.choice(['科技', '新能源', '新材料', '智能装备', '实业'])}{serial + i:06d}有限公司"
+        )
+        first = today - datetime.timedelta(days=rng.randint(5, 900))
+        project = free_projects.pop() if free_projects and rng.random() < 0.08 else None
+        stage = "signed" if project else rng.choices(stages, weights=[40, 30, 18, 12])[0]
+        if project and project.started_on:
+            stage = "landed"
+        if project and project.signed_on and project.signed_on < first:
+            first = project.signed_on - datetime.timedelta(days=rng.randint(30, 300))
+        lead = Lead(
+            zone=zone,
+            company=company,
+            name_key=name_key(company),
+            source_region=regions[REGION_OF_PLACE[place]],
+            mode=rng.choice(modes),
+            chain=rng.choice(chains) if chains else None,
+            stage=stage,
+            likelihood=rng.choices(["high", "medium", "low"], weights=[25, 45, 30])[0],
+            intended_investment=money(rng.lognormvariate(9.5, 1.0)),
+            first_contact_on=first,
+            project=project,
+            contact_person=f"{rng.choice('王李张刘陈杨赵黄周吴')}总",
+            liaison_leader="管委会副主任",
+        )
+        leads.append(lead)
+        last = None
+        for _ in range(rng.randint(2, 6)):
+            day = first + datetime.timedelta(days=rng.randint(0, max(0, (today - first).days)))
+            last = max(last or day, day)
+            follow_ups.append(
+                FollowUp(
+                    lead=lead,
+                    kind=rng.choice(["phone", "visit_in", "visit_out", "inspection", "negotiation", "roadshow"]),
+                    date=day,
+                    people="招商部",
+                    content="介绍园区要素保障与支持政策",
+                    next_step="安排实地考察",
+                )
+            )
+        lead.last_follow_up_on = last
+    return leads, follow_ups

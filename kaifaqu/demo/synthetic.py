@@ -23,7 +23,7 @@ from kaifaqu.projects.models import AnnualPlan, MonthlyReport, Project
 from kaifaqu.zones.models import City, IndustryChain, Park, Zone, ZoneCategory, ZoneLevel
 from kaifaqu.zones.reference import load_cities, load_zones
 
-from .projects import Window, build_procedures, build_project, plans_and_reports
+from .projects import Window, build_leads, build_procedures, build_project, plans_and_reports
 
 SOURCE = "合成数据(自动生成,非真实)"
 ORG_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -109,6 +109,7 @@ def generate(
     history: bool = True,
     only_zones=None,
     procedures: bool = False,
+    leads_per_zone: int = 0,
 ) -> Counts:
     """Fill the database up to ``zones`` zones, each with parks and chains, and add ``enterprises``;
     with ``projects_per_zone``, give every zone (or ``only_zones``) that many key projects with plans and
@@ -210,8 +211,32 @@ def generate(
             window = Window(end=end or last_full_month(), months=months)
             targets = list(only_zones) if only_zones is not None else all_zones
             counts.extra.update(_generate_projects(rng, targets, projects_per_zone, window, history, procedures))
+        if leads_per_zone:
+            targets = list(only_zones) if only_zones is not None else all_zones
+            counts.extra.update(_generate_leads(rng, targets, leads_per_zone, history))
         if history is not None:
             record_bulk(history, ctx)
+    return counts
+
+
+def _generate_leads(rng, zones, per_zone, history) -> dict:
+    from kaifaqu.promotion.models import FollowUp, Lead, PromotionMode, SourceRegion
+    from kaifaqu.promotion.services import load_defaults as load_lists
+
+    load_lists()
+    regions = {r.name: r for r in SourceRegion.objects.all()}
+    modes = list(PromotionMode.objects.order_by("pk"))
+    taken = set(Lead.objects.exclude(project=None).values_list("project_id", flat=True))
+    serial = Lead.objects.count()
+    today = last_full_month() + datetime.timedelta(days=27)
+    counts = {"leads": 0, "follow_ups": 0}
+    for zone in zones:
+        chains = list(IndustryChain.objects.filter(zone=zone))
+        projects = [p for p in Project.objects.filter(zone=zone, signed_on__isnull=False) if p.pk not in taken]
+        leads, follow_ups = build_leads(rng, zone, per_zone, regions, modes, chains, projects, today, serial)
+        serial += per_zone
+        counts["leads"] += _bulk(Lead, leads, history)
+        counts["follow_ups"] += _bulk(FollowUp, follow_ups, history)
     return counts
 
 

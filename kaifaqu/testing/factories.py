@@ -228,3 +228,62 @@ class ServiceLogFactory(factory.django.DjangoModelFactory):
     zone = factory.LazyAttribute(lambda o: o.project.zone)
     served_on = factory.LazyFunction(lambda: datetime.date(2025, 5, 1))
     content = "协助准备环评材料"
+
+
+class SourceRegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "promotion.SourceRegion"
+        django_get_or_create = ("name",)
+
+    name = "京津冀"
+
+
+class PromotionModeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "promotion.PromotionMode"
+        django_get_or_create = ("name",)
+
+    name = "精准招商"
+
+
+class LeadFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "promotion.Lead"
+
+    zone = factory.SubFactory(ZoneFactory)
+    company = factory.Sequence(lambda n: f"北京测试科技{n}有限公司")
+    source_region = factory.SubFactory(SourceRegionFactory)
+    mode = factory.SubFactory(PromotionModeFactory)
+    first_contact_on = factory.LazyFunction(lambda: datetime.date(2024, 1, 10))
+
+
+class FollowUpFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "promotion.FollowUp"
+
+    lead = factory.SubFactory(LeadFactory)
+    kind = "phone"
+    date = factory.LazyFunction(lambda: datetime.date(2024, 2, 1))
+    people = "招商部"
+    content = "电话沟通投资意向"
+
+
+class TripFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "promotion.Trip"
+
+    zone = factory.SubFactory(ZoneFactory)
+    start_on = factory.LazyFunction(lambda: datetime.date(2024, 3, 1))
+    end_on = factory.LazyFunction(lambda: datetime.date(2024, 3, 3))
+    destination = "北京"
+    leader = "管委会主任"
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "promotion.Agreement"
+
+    lead = factory.SubFactory(LeadFactory)
+    kind = "framework"
+    signed_on = factory.LazyFunction(lambda: datetime.date(2024, 5, 1))
+    amount = 5000

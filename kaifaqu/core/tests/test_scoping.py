@@ -66,9 +66,13 @@ OBJECTS = {
     "commitment": lambda zone: f.CommitmentFactory(procedure__project__zone=zone),
     "bundle": lambda zone: f.BundleFactory(project__zone=zone),
     "servicelog": lambda zone: f.ServiceLogFactory(project__zone=zone),
+    "lead": lambda zone: f.LeadFactory(zone=zone),
+    "followup": lambda zone: f.FollowUpFactory(lead__zone=zone),
+    "trip": lambda zone: f.TripFactory(zone=zone),
+    "agreement": lambda zone: f.AgreementFactory(lead__zone=zone),
 }
 # Reference data every signed-in user reads (the catalogue and the holiday calendar).
-SHARED = {"proceduretype", "calendaryear", "holiday"}
+SHARED = {"proceduretype", "calendaryear", "holiday", "sourceregion", "promotionmode"}
 
 
 def test_every_registered_resource_is_covered_by_this_check():

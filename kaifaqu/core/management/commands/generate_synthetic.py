@@ -16,6 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--end", help="last month YYYY-MM (default: last full month)")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--procedures", action="store_true", help="give started projects approval procedures")
+        parser.add_argument("--leads-per-zone", type=int, default=0, help="promotion leads (with follow-ups) per zone")
         parser.add_argument(
             "--no-history", action="store_true", help="skip change-history entries (benchmark databases only)"
         )
@@ -36,6 +37,7 @@ class Command(BaseCommand):
             seed=options["seed"],
             history=not options["no_history"],
             procedures=options["procedures"],
+            leads_per_zone=options["leads_per_zone"],
         )
         self.stdout.write(
             f"created {counts.zones} zones, {counts.parks} parks, {counts.chains} chains, "

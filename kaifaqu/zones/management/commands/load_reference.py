@@ -5,6 +5,7 @@ from kaifaqu.approvals.calendar import seed_from_package
 from kaifaqu.approvals.catalogue import load_defaults
 from kaifaqu.core.history import change_context
 from kaifaqu.core.models import ChangeSource
+from kaifaqu.promotion.services import load_defaults as load_promotion_defaults
 from kaifaqu.zones.reference import load_cities, load_zones
 
 
@@ -20,7 +21,8 @@ class Command(BaseCommand):
             zones = load_zones()
             years = seed_from_package()
             items = load_defaults()
+            lists = load_promotion_defaults()
         self.stdout.write(
             f"reference data: {cities} cities, {zones} zones, {years} holiday calendar years, "
-            f"{items} procedure catalogue items created"
+            f"{items} procedure catalogue items, {lists} promotion list entries created"
         )

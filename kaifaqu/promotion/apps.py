@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class Config(AppConfig):
+    name = "kaifaqu.promotion"
+    label = "promotion"
+    verbose_name = _("招商引资")
+
+    def ready(self):
+        from . import signals  # noqa: F401  (keeps each lead's last follow-up date)

@@ -1,0 +1,24 @@
+"""Keep each lead's latest follow-up date, whatever path wrote the follow-up."""
+
+from django.db.models import Max
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from .models import FollowUp, Lead
+
+
+def refresh_last_follow_up(lead_ids) -> None:
+    latest = dict(
+        FollowUp.objects.filter(lead_id__in=lead_ids)
+        .values("lead_id")
+        .annotate(m=Max("date"))
+        .values_list("lead_id", "m")
+    )
+    for lead_id in lead_ids:
+        Lead.objects.filter(pk=lead_id).update(last_follow_up_on=latest.get(lead_id))
+
+
+@receiver([post_save, post_delete], sender=FollowUp)
+def _follow_up_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        refresh_last_follow_up([instance.lead_id])

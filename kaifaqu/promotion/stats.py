@@ -1,0 +1,146 @@
+"""Promotion statistics by aggregate queries: the funnel per zone, chain, mode or source region and
+period; the reserve library matrix; investors courted by several zones."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from kaifaqu.lib.units import percent, quantize
+
+from .models import STAGE_ORDER, Agreement, FollowUp, LeadStage, Trip
+
+GROUPS = {"zone": "zone", "chain": "chain", "mode": "mode", "source_region": "source_region", "city": "zone__city"}
+FUNNEL = [s for s in STAGE_ORDER]
+
+
+@dataclass
+class Funnel:
+    key: object = None
+    label: str = ""
+    leads: int = 0
+    reached: dict = field(default_factory=dict)  # stage → leads at or beyond it
+    contacts: int = 0
+    trips: int = 0
+    signed: int = 0
+    signed_amount: Decimal = Decimal(0)
+    signed_live: int = 0
+    started: int = 0
+    terminated: int = 0
+    days_to_sign: list = field(default_factory=list)
+
+    @property
+    def start_rate(self):
+        """签约项目开工率: started / signed, terminated projects left out of the denominator."""
+        return percent(self.started, self.signed_live)
+
+    @property
+    def avg_days_to_sign(self):
+        return round(sum(self.days_to_sign) / len(self.days_to_sign), 1) if self.days_to_sign else None
+
+    @property
+    def signed_yi(self):
+        return quantize(self.signed_amount / 10000, 2)
+
+    def add(self, other: Funnel) -> None:
+        for name in ("leads", "contacts", "trips", "signed", "signed_amount", "signed_live", "started", "terminated"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for stage, n in other.reached.items():
+            self.reached[stage] = self.reached.get(stage, 0) + n
+        self.days_to_sign += other.days_to_sign
+
+
+def funnel(leads, start: datetime.date, end: datetime.date, group: str = "zone"):
+    """Funnel figures of ``leads`` (scoped queryset) for a period, grouped by ``group``; returns (total, rows).
+
+    Leads: first contacted up to ``end``; contacts and trips: within the period; signed: leads whose
+    project was signed within the period; started: of those, the projects started by ``end``.
+    """
+    lookup = GROUPS[group]
+    leads = leads.filter(first_contact_on__lte=end)
+    reached = {s: Q(stage__in=FUNNEL[FUNNEL.index(s) :]) for s in FUNNEL}
+    signed = Q(project__signed_on__range=(start, end))
+    terminated = Q(project__terminated_on__lte=end)
+    rows: dict = defaultdict(Funnel)
+    for r in (
+        leads.values(lookup)
+        .annotate(
+            n=Count("pk"),
+            **{f"reached_{s}": Count("pk", filter=q) for s, q in reached.items()},
+            signed_n=Count("pk", filter=signed),
+            signed_live=Count("pk", filter=signed & ~terminated),
+            started=Count("pk", filter=signed & ~terminated & Q(project__started_on__lte=end)),
+            terminated_n=Count("pk", filter=signed & terminated),
+        )
+        .order_by()
+    ):
+        f = rows[r[lookup]]
+        f.leads, f.signed, f.signed_live = r["n"], r["signed_n"], r["signed_live"]
+        f.started, f.terminated = r["started"], r["terminated_n"]
+        f.reached = {s: r[f"reached_{s}"] for s in FUNNEL}
+    agreements = Agreement.objects.filter(lead__in=leads.values("pk"), signed_on__range=(start, end))
+    for r in agreements.values(f"lead__{lookup}").annotate(total=Sum("amount")).order_by():
+        rows[r[f"lead__{lookup}"]].signed_amount = r["total"] or Decimal(0)
+    follow_ups = FollowUp.objects.filter(lead__in=leads.values("pk"), date__range=(start, end))
+    for r in follow_ups.values(f"lead__{lookup}").annotate(n=Count("pk")).order_by():
+        rows[r[f"lead__{lookup}"]].contacts = r["n"]
+    if group in ("zone", "city"):
+        zone_lookup = "zone" if group == "zone" else "zone__city"
+        trips = Trip.objects.filter(zone__in=leads.values("zone"), start_on__range=(start, end))
+        for r in trips.values(zone_lookup).annotate(n=Count("pk")).order_by():
+            rows[r[zone_lookup]].trips = r["n"]
+    for key, first, signed_on in leads.filter(signed).values_list(lookup, "first_contact_on", "project__signed_on"):
+        rows[key].days_to_sign.append((signed_on - first).days)
+    total = Funnel(label="合计")
+    out = []
+    for key in sorted(rows, key=lambda k: (k is None, k or 0)):
+        row = rows[key]
+        row.key = key
+        total.add(row)
+        out.append(row)
+    return total, out
+
+
+def reserve_matrix(leads):
+    """项目储备库: leads still being courted, by chain and likelihood of landing."""
+    courting = leads.exclude(stage__in=[LeadStage.SIGNED, LeadStage.LANDED])
+    rows = (
+        courting.values("chain", "chain__name", "likelihood")
+        .annotate(n=Count("pk"), amount=Sum("intended_investment"))
+        .order_by("chain__name")
+    )
+    matrix: dict = {}
+    for r in rows:
+        entry = matrix.setdefault(
+            r["chain"], {"name": r["chain__name"] or "未归类", "high": 0, "medium": 0, "low": 0, "amount": Decimal(0)}
+        )
+        entry[r["likelihood"]] = r["n"]
+        entry["amount"] += r["amount"] or 0
+    return matrix
+
+
+def overlaps(leads):
+    """Investors courted by several zones: the same credit code, or a near-identical name."""
+    by_code = (
+        leads.exclude(credit_code="")
+        .values("credit_code")
+        .annotate(zones=Count("zone", distinct=True))
+        .filter(zones__gt=1)
+        .values_list("credit_code", flat=True)
+    )
+    by_name = (
+        leads.values("name_key")
+        .annotate(zones=Count("zone", distinct=True))
+        .filter(zones__gt=1)
+        .values_list("name_key", flat=True)
+    )
+    involved = leads.filter(Q(credit_code__in=list(by_code)) | Q(name_key__in=list(by_name)))
+    groups: dict = defaultdict(list)
+    for lead in involved.select_related("zone__city").order_by("name_key", "zone__name"):
+        key = lead.credit_code if lead.credit_code in set(by_code) else lead.name_key
+        groups[key].append(lead)
+    return [{"key": k, "leads": v, "by": "code" if v and v[0].credit_code == k else "name"} for k, v in groups.items()]

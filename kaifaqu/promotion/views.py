@@ -1,0 +1,199 @@
+"""Promotion workspace pages: the stage board, funnel statistics, reserve library, investment map,
+overlap flags and a zone's promotion summary."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, Sum
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kaifaqu.core.forms import style_fields
+from kaifaqu.core.scoping import Role, scope_for
+from kaifaqu.zones.models import City, IndustryChain, Zone
+
+from . import stats
+from .filters import stale_q
+from .models import Agreement, Lead, LeadStage, PromotionMode, SourceRegion
+
+GROUP_LABELS = {
+    "zone": gettext_lazy("开发区"),
+    "chain": gettext_lazy("产业链"),
+    "mode": gettext_lazy("招商方式"),
+    "source_region": gettext_lazy("来源地区"),
+    "city": gettext_lazy("地市"),
+}
+GROUP_MODELS = {
+    "zone": Zone,
+    "chain": IndustryChain,
+    "mode": PromotionMode,
+    "source_region": SourceRegion,
+    "city": City,
+}
+
+
+class FunnelForm(forms.Form):
+    start = forms.DateField(label=gettext_lazy("起始日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=gettext_lazy("截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    group = forms.ChoiceField(label=gettext_lazy("分组"), choices=list(GROUP_LABELS.items()))
+    zone = forms.ModelChoiceField(
+        queryset=Zone.objects.none(), required=False, label=gettext_lazy("开发区"), empty_label=gettext_lazy("全部")
+    )
+
+    def __init__(self, data, *, user):
+        super().__init__(data)
+        self.fields["zone"].queryset = Zone.objects.for_user(user)
+        style_fields(self)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise ValidationError(_("起始日期不能晚于截止日期"))
+        return data
+
+
+def funnel_for(user, params: dict):
+    today = timezone.localdate()
+    data = {"start": today.replace(month=1, day=1), "end": today, "group": "zone", **params}
+    form = FunnelForm(data, user=user)
+    if not form.is_valid():
+        return {"form": form}
+    cd = form.cleaned_data
+    leads = Lead.objects.for_user(user)
+    if cd.get("zone"):
+        leads = leads.filter(zone=cd["zone"])
+    total, rows = stats.funnel(leads, cd["start"], cd["end"], cd["group"])
+    model = GROUP_MODELS[cd["group"]]
+    names = {o.pk: str(o) for o in model._default_manager.filter(pk__in=[r.key for r in rows if r.key])}
+    for r in rows:
+        r.label = names.get(r.key, _("未归类"))
+    return {
+        "form": form,
+        "total": total,
+        "rows": rows,
+        "stages": LeadStage.choices,
+        "group_label": GROUP_LABELS[cd["group"]],
+        "start": cd["start"],
+        "end": cd["end"],
+    }
+
+
+@login_required
+def funnel_page(request):
+    ctx = {"title": _("招商漏斗与统计"), **funnel_for(request.user, request.GET.dict())}
+    return render(request, "promotion/funnel.html", ctx, status=200 if "total" in ctx else 400)
+
+
+@login_required
+def board(request):
+    """Leads by stage, most likely first (a 看板 of the pipeline)."""
+    leads = Lead.objects.for_user(request.user).select_related("zone", "chain")
+    zone_id = request.GET.get("zone")
+    if zone_id:
+        leads = leads.filter(zone_id=zone_id)
+    order = {"high": 0, "medium": 1, "low": 2}
+    columns = []
+    for stage, label in LeadStage.choices:
+        items = sorted(
+            leads.filter(stage=stage).order_by("-first_contact_on")[:60], key=lambda lead: order[lead.likelihood]
+        )
+        columns.append({"stage": stage, "label": label, "count": leads.filter(stage=stage).count(), "leads": items})
+    return render(
+        request,
+        "promotion/board.html",
+        {"title": _("招商看板"), "columns": columns, "zones": Zone.objects.for_user(request.user), "zone_id": zone_id},
+    )
+
+
+@login_required
+def reserve(request):
+    leads = Lead.objects.for_user(request.user)
+    matrix = stats.reserve_matrix(leads)
+    ctx = {
+        "title": _("项目储备库"),
+        "matrix": matrix,
+        "stale": leads.filter(stale_q()).count(),
+        "stale_days": settings.KFQ_LEAD_STALE_DAYS,
+    }
+    return render(request, "promotion/reserve.html", ctx)
+
+
+MAP_FILE = Path(settings.BASE_DIR) / "kaifaqu" / "static" / "vendor" / "echarts" / "map" / "shanxi.json"
+
+
+def city_centres() -> dict[str, list[float]]:
+    """City name → centre point, from the vendored map (its ``cp`` property)."""
+    data = json.loads(MAP_FILE.read_text(encoding="utf-8"))
+    return {f["properties"]["name"]: f["properties"].get("cp") for f in data["features"]}
+
+
+def zone_point(zone, centres) -> list[float] | None:
+    """A zone's coordinates, or a deterministic spot near its city's centre when not yet surveyed."""
+    if zone.longitude is not None and zone.latitude is not None:
+        return [float(zone.longitude), float(zone.latitude)]
+    centre = centres.get(f"{zone.city.name}市")
+    if not centre:
+        return None
+    rng = random.Random(zone.pk)
+    return [centre[0] + rng.uniform(-0.35, 0.35), centre[1] + rng.uniform(-0.3, 0.3)]
+
+
+@login_required
+def investment_map(request):
+    """招商地图: cities coloured by signed investment, zones placed by coordinates, click for a summary."""
+    today = timezone.localdate()
+    start = today.replace(month=1, day=1)
+    agreements = Agreement.objects.for_user(request.user).filter(signed_on__range=(start, today))
+    by_city = dict(agreements.values_list("lead__zone__city__name").annotate(s=Sum("amount")).order_by())
+    by_zone = dict(agreements.values_list("lead__zone").annotate(s=Sum("amount")).order_by())
+    centres = city_centres()
+    zones = []
+    for zone in Zone.objects.for_user(request.user).select_related("city"):
+        point = zone_point(zone, centres)
+        if point:
+            zones.append(
+                {
+                    "name": zone.display_name,
+                    "value": [*point, float(by_zone.get(zone.pk, 0) or 0)],
+                    "url": f"/promotion/zones/{zone.pk}/",
+                    "surveyed": zone.longitude is not None,
+                }
+            )
+    cities = [{"name": f"{name}市", "value": float(v or 0)} for name, v in by_city.items()]
+    ctx = {"title": _("招商地图"), "map_data": {"cities": cities, "zones": zones}, "year": today.year}
+    return render(request, "promotion/map.html", ctx)
+
+
+@login_required
+def overlap_page(request):
+    """Investors courted by two or more zones, flagged to the province and the city."""
+    scope = scope_for(request.user)
+    if scope.role not in (Role.PROVINCE, Role.CITY) and not request.user.is_superuser:
+        raise PermissionDenied(_("重复招商提示只面向省级和市级用户"))
+    mine = set(Lead.objects.for_user(request.user).values_list("pk", flat=True))
+    groups = [g for g in stats.overlaps(Lead.objects.all()) if any(lead.pk in mine for lead in g["leads"])]
+    return render(request, "promotion/overlaps.html", {"title": _("重复招商提示"), "groups": groups, "mine": mine})
+
+
+@login_required
+def zone_summary(request, pk):
+    zone = get_object_or_404(Zone.objects.for_user(request.user), pk=pk)
+    ctx = funnel_for(request.user, {"zone": zone.pk, "group": "chain"})
+    leads = Lead.objects.for_user(request.user).filter(zone=zone)
+    ctx.update(
+        title=_("%(z)s 招商概况") % {"z": zone},
+        zone=zone,
+        recent=leads.select_related("chain").order_by("-first_contact_on")[:15],
+        stale=leads.filter(stale_q()).count(),
+        signed_projects=leads.filter(~Q(project=None)).select_related("project")[:30],
+    )
+    return render(request, "promotion/zone_summary.html", ctx)
