@@ -104,10 +104,12 @@ def build(*, synthetic_enterprises: int = 300, seed: int = 2026) -> dict:
             only_zones=demo_zones,
             source="演示数据(合成)",
             procedures=True,
+            leads_per_zone=30,
         )
         with transaction.atomic(), change_context(source=ChangeSource.COMMAND):
             _seed_projects(rng)
             _campaigns_problems_meetings(rng)
+            _yungang_jingjinji(rng)
     with transaction.atomic(), change_context(source=ChangeSource.COMMAND):
         users = []
         for username, full_name, role, city, zone, enterprise, staff in DEMO_USERS:
@@ -208,3 +210,61 @@ def _campaigns_problems_meetings(rng: random.Random) -> None:
         decisions="加快已开工项目投资进度,推动未开工项目尽快开工,紧盯“双过半”目标任务。" + seeds.SEED_002,
     )
     meeting.projects.set(Project.objects.filter(zone=zone)[:8])
+
+
+def _yungang_jingjinji(rng: random.Random) -> None:
+    """Seed 000: 云冈 courting 京津冀 — 25 projects signed (379.85 亿元 in all), 15 started; one signed project
+    later terminated, which is how the article's 开工率 62.5% (15/24) comes about."""
+    from kaifaqu.promotion.models import Agreement, FollowUp, Lead, PromotionMode, SourceRegion, Trip
+    from kaifaqu.promotion.services import sign
+
+    zone = Zone.objects.get(name="云冈经济技术开发区")
+    region = SourceRegion.objects.get(name="京津冀")
+    mode = PromotionMode.objects.get(name="精准招商")
+    chains = list(zone.industry_chains.all())
+    today = timezone.localdate()
+    amounts = [Decimal("151940")] + [Decimal("9537.13")] * 24  # 379.85 亿元 = 3,798,500 万元 in all
+    amounts[0] = Decimal("3798500") - sum(amounts[1:])
+    for i, amount in enumerate(amounts):
+        first = today - datetime.timedelta(days=700 - i * 10)
+        lead = Lead.objects.create(
+            zone=zone,
+            company=f"京津冀转移企业{i + 1:02d}(演示)有限公司",
+            project_name=f"京津冀产业转移项目{i + 1:02d}",
+            source_region=region,
+            mode=mode,
+            chain=rng.choice(chains),
+            stage="negotiation",
+            likelihood="high",
+            first_contact_on=first,
+            liaison_leader="管委会主任",
+        )
+        FollowUp.objects.create(
+            lead=lead,
+            kind="inspection",
+            date=first + datetime.timedelta(days=20),
+            people="招商部",
+            content="来访考察园区",
+            next_step="商谈协议",
+        )
+        agreement = sign(
+            Agreement(lead=lead, kind="formal", signed_on=first + datetime.timedelta(days=90), amount=amount)
+        )
+        project = agreement.lead.project
+        if i < 15:
+            project.started_on = project.signed_on + datetime.timedelta(days=60)
+            project.save()
+        elif i == 24:
+            project.terminated_on = project.signed_on + datetime.timedelta(days=30)
+            project.termination_reason = "企业战略调整,项目终止(演示)"
+            project.save()
+    trip = Trip.objects.create(
+        zone=zone,
+        start_on=today - datetime.timedelta(days=40),
+        end_on=today - datetime.timedelta(days=37),
+        destination="北京、天津",
+        leader="云冈经开区主要领导",
+        participants="招商部",
+        outcomes="对接企业 12 家",
+    )
+    trip.leads.set(Lead.objects.filter(zone=zone).order_by("?")[:5])
