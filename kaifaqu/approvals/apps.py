@@ -8,4 +8,9 @@ class Config(AppConfig):
     verbose_name = _("审批代办")
 
     def ready(self):
+        from kaifaqu.core.views import REMINDERS
+
         from . import signals  # noqa: F401  (keeps due dates consistent)
+        from .views import overdue_reminder
+
+        REMINDERS.append(overdue_reminder)

@@ -218,3 +218,13 @@ def public_progress(request):
             procedures = access.project.procedures.select_related("type").prefetch_related("pauses")
             ctx["groups"] = [{"project": access.project, "rows": _rows(procedures.order_by("type__stage", "pk"))}]
     return render(request, "approvals/public_progress.html", ctx, status=status)
+
+
+def overdue_reminder(request):
+    """Home-page reminder: procedures overdue and due soon in the user's scope (an agent: their own)."""
+    today = timezone.localdate()
+    procedures = Procedure.objects.for_user(request.user)
+    return [
+        (_("审批事项已超期"), procedures.filter(status_q("overdue", today)).count(), "/procedures/?status=overdue"),
+        (_("审批事项即将到期"), procedures.filter(status_q("due_soon", today)).count(), "/procedures/?status=due_soon"),
+    ]

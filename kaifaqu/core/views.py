@@ -414,6 +414,10 @@ class AutocompleteView(ResourceView):
         return JsonResponse({"results": results})
 
 
+# Reminder providers: callables (request) -> list of (label, count, url); apps register them in ready().
+REMINDERS: list = []
+
+
 @login_required
 def home(request):
     cards = []
@@ -425,4 +429,5 @@ def home(request):
                 "url": reverse(f"{resource.slug()}_list"),
             }
         )
-    return render(request, "core/home.html", {"cards": cards, "title": _("工作台")})
+    reminders = [item for provider in REMINDERS for item in provider(request) if item[1]]
+    return render(request, "core/home.html", {"cards": cards, "reminders": reminders, "title": _("工作台")})

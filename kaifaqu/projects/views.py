@@ -241,3 +241,16 @@ def campaign_summary(campaign, user) -> dict:
             }
         )
     return {"kinds": kinds, "as_of": today}
+
+
+def problem_reminder(request):
+    """Home-page reminder: problems past their deadline and not closed out."""
+    from .models import ProblemStatus
+
+    count = (
+        Problem.objects.for_user(request.user)
+        .filter(deadline__lt=timezone.localdate())
+        .exclude(status=ProblemStatus.CLOSED)
+        .count()
+    )
+    return [(_("问题清单逾期未销号"), count, "/problems/?overdue=true")]

@@ -8,4 +8,9 @@ class Config(AppConfig):
     verbose_name = _("招商引资")
 
     def ready(self):
+        from kaifaqu.core.views import REMINDERS
+
         from . import signals  # noqa: F401  (keeps each lead's last follow-up date)
+        from .views import stale_reminder
+
+        REMINDERS.append(stale_reminder)

@@ -1,3 +1,4 @@
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.core.forms import AutocompleteSelect, AutocompleteSelectMultiple, ScopedModelForm
@@ -7,6 +8,13 @@ from .models import Agreement, FollowUp, Lead, LeadStage, PromotionMode, SourceR
 
 
 class LeadForm(ScopedModelForm):
+    trip = forms.ModelChoiceField(
+        queryset=Trip.objects.all(),
+        required=False,
+        widget=forms.HiddenInput,
+        help_text=_("从外出招商页面新建时,自动关联到该次外出"),
+    )
+
     class Meta:
         model = Lead
         fields = [
@@ -48,7 +56,11 @@ class LeadForm(ScopedModelForm):
             self.initial.setdefault("owner", self.user.pk)
 
     def save_scoped(self):
-        return services.save_lead(self.save(commit=False), old=self._old)
+        lead = services.save_lead(self.save(commit=False), old=self._old)
+        trip = self.cleaned_data.get("trip")
+        if trip is not None:
+            trip.leads.add(lead)  # an enterprise met on a trip, entered as a new lead
+        return lead
 
 
 class FollowUpForm(ScopedModelForm):

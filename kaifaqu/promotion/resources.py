@@ -85,6 +85,7 @@ class TripResource(Resource):
     ]
     list_select_related = ("zone",)
     related = [Related(_("对接企业"), "leads", ("company", "stage", "likelihood"))]
+    detail_template = "promotion/trip_detail.html"
 
 
 class AgreementResource(Resource):

@@ -22,3 +22,14 @@ def refresh_last_follow_up(lead_ids) -> None:
 def _follow_up_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         refresh_last_follow_up([instance.lead_id])
+
+
+@receiver(post_save, sender="projects.Project")
+def _project_landed(sender, instance, raw=False, **kwargs):
+    """Landing is read from the project: once a signed lead's project starts, the lead has landed."""
+    if raw or not instance.started_on:
+        return
+    lead = Lead.objects.filter(project=instance, stage="signed").first()
+    if lead is not None:
+        lead.stage = "landed"
+        lead.save(update_fields=["stage", "updated_at"])

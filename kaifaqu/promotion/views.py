@@ -197,3 +197,10 @@ def zone_summary(request, pk):
         signed_projects=leads.filter(~Q(project=None)).select_related("project")[:30],
     )
     return render(request, "promotion/zone_summary.html", ctx)
+
+
+def stale_reminder(request):
+    """Home-page reminder for a lead's owner: leads with no follow-up for too long."""
+    count = Lead.objects.for_user(request.user).filter(stale_q(), owner=request.user).count()
+    label = _("我负责的招商线索久未跟进(超过%(d)s天)") % {"d": settings.KFQ_LEAD_STALE_DAYS}
+    return [(label, count, "/leads/?stale=true&mine=true")]
