@@ -402,6 +402,7 @@ BENCHES = {
     "rates": bench_rates,
     "ledger": bench_ledger,
     "procedures": bench_procedures,
+    "funnel": bench_funnel,
 }
 
 if __name__ == "__main__":

@@ -1,7 +1,6 @@
-from django.core.exceptions import ValidationError
 from rest_framework import serializers
 
-from kaifaqu.core.api import ScopedModelSerializer, ScopedViewSet, to_drf
+from kaifaqu.core.api import ServiceSerializer, model_serializer, scoped_viewset
 from kaifaqu.core.scoping import Role, scope_for
 
 from . import resources, services
@@ -9,12 +8,7 @@ from .models import Bundle, CalendarYear, Commitment, Holiday, Procedure, Proced
 from .resources import INTERNAL_FIELDS
 
 
-def simple_serializer(model_class, field_names, read_only=()):
-    meta = type("Meta", (), {"model": model_class, "fields": ["id", *field_names], "read_only_fields": list(read_only)})
-    return type(f"{model_class.__name__}Serializer", (ScopedModelSerializer,), {"Meta": meta})
-
-
-class ProcedureSerializer(ScopedModelSerializer):
+class ProcedureSerializer(ServiceSerializer):
     clock = serializers.SerializerMethodField()
 
     class Meta:
@@ -58,42 +52,22 @@ class ProcedureSerializer(ScopedModelSerializer):
             "compression": str(c.compression) if c.compression is not None else None,
         }
 
-    def save(self, **kwargs):
-        procedure = self.instance or Procedure()
-        for key, value in self.validated_data.items():
-            setattr(procedure, key, value)
-        try:
-            self.instance = services.save_procedure(procedure)
-        except ValidationError as exc:
-            raise to_drf(exc) from exc
-        return self.instance
+    def write(self, instance, old):
+        return services.save_procedure(instance)
 
 
-class PauseSerializer(simple_serializer(ProcedurePause, ["procedure", "paused_on", "resumed_on", "reason", "note"])):
-    def save(self, **kwargs):
-        pause = self.instance or ProcedurePause()
-        for key, value in self.validated_data.items():
-            setattr(pause, key, value)
-        try:
-            self.instance = services.save_pause(pause)
-        except ValidationError as exc:
-            raise to_drf(exc) from exc
-        return self.instance
+class PauseSerializer(
+    model_serializer(ProcedurePause, ["procedure", "paused_on", "resumed_on", "reason", "note"], base=ServiceSerializer)
+):
+    def write(self, instance, old):
+        return services.save_pause(instance)
 
 
-def viewset(resource, serializer, ordering=()):
-    return type(
-        f"{resource.model.__name__}ViewSet",
-        (ScopedViewSet,),
-        {"resource": resource, "serializer_class": serializer, "ordering_fields": list(ordering)},
-    )
-
-
-ProcedureViewSet = viewset(resources.ProcedureResource, ProcedureSerializer, ["due_on", "accepted_on"])
-PauseViewSet = viewset(resources.PauseResource, PauseSerializer, ["paused_on"])
-ProcedureTypeViewSet = viewset(
+ProcedureViewSet = scoped_viewset(resources.ProcedureResource, ProcedureSerializer, ["due_on", "accepted_on"])
+PauseViewSet = scoped_viewset(resources.PauseResource, PauseSerializer, ["paused_on"])
+ProcedureTypeViewSet = scoped_viewset(
     resources.ProcedureTypeResource,
-    simple_serializer(
+    model_serializer(
         ProcedureType,
         [
             "name",
@@ -109,20 +83,22 @@ ProcedureTypeViewSet = viewset(
     ),
     ["stage", "name"],
 )
-CalendarYearViewSet = viewset(resources.CalendarYearResource, simple_serializer(CalendarYear, ["year", "source"]))
-HolidayViewSet = viewset(resources.HolidayResource, simple_serializer(Holiday, ["date", "kind", "name"]), ["date"])
-CommitmentViewSet = viewset(
+CalendarYearViewSet = scoped_viewset(resources.CalendarYearResource, model_serializer(CalendarYear, ["year", "source"]))
+HolidayViewSet = scoped_viewset(
+    resources.HolidayResource, model_serializer(Holiday, ["date", "kind", "name"]), ["date"]
+)
+CommitmentViewSet = scoped_viewset(
     resources.CommitmentResource,
-    simple_serializer(Commitment, ["procedure", "promise", "due_on", "status", "checked_on"]),
+    model_serializer(Commitment, ["procedure", "promise", "due_on", "status", "checked_on"]),
     ["due_on"],
 )
-BundleViewSet = viewset(
+BundleViewSet = scoped_viewset(
     resources.BundleResource,
-    simple_serializer(Bundle, ["project", "name", "planned_on", "issued_on", "status"]),
+    model_serializer(Bundle, ["project", "name", "planned_on", "issued_on", "status"]),
     ["planned_on"],
 )
-ServiceLogViewSet = viewset(
+ServiceLogViewSet = scoped_viewset(
     resources.ServiceLogResource,
-    simple_serializer(ServiceLog, ["zone", "project", "agent", "served_on", "content"]),
+    model_serializer(ServiceLog, ["zone", "project", "agent", "served_on", "content"]),
     ["served_on"],
 )

@@ -116,3 +116,39 @@ class ScopedViewSet(viewsets.ModelViewSet):
             "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in result.errors],
         }
         return Response(body, status=status.HTTP_200_OK if result.ok else status.HTTP_400_BAD_REQUEST)
+
+
+class ServiceSerializer(ScopedModelSerializer):
+    """A serializer whose writes go through a service (rules beyond one row, derived records), exactly as
+    the page's form does. Subclasses implement :meth:`write`."""
+
+    def write(self, instance, old):
+        """Save ``instance`` (``old`` is the stored version, or None) and return it."""
+        raise NotImplementedError
+
+    def save(self, **kwargs):
+        model = self.Meta.model
+        old = model._base_manager.get(pk=self.instance.pk) if self.instance is not None else None
+        instance = self.instance if self.instance is not None else model()
+        for key, value in {**self.validated_data, **kwargs}.items():
+            setattr(instance, key, value)
+        try:
+            self.instance = self.write(instance, old)
+        except DjangoValidationError as exc:
+            raise to_drf(exc) from exc
+        return self.instance
+
+
+def model_serializer(model, fields, read_only=(), base=ScopedModelSerializer):
+    """A ScopedModelSerializer (or ``base``) for ``model`` with ``fields`` (plus the id)."""
+    meta = type("Meta", (), {"model": model, "fields": ["id", *fields], "read_only_fields": list(read_only)})
+    return type(f"{model.__name__}Serializer", (base,), {"Meta": meta})
+
+
+def scoped_viewset(resource, serializer, ordering=()):
+    """The API twin of a page ``Resource``: same scope, filters, import."""
+    return type(
+        f"{resource.model.__name__}ViewSet",
+        (ScopedViewSet,),
+        {"resource": resource, "serializer_class": serializer, "ordering_fields": list(ordering)},
+    )

@@ -6,7 +6,7 @@ from rest_framework import serializers
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
-from kaifaqu.core.api import ScopedModelSerializer, ScopedViewSet, to_drf
+from kaifaqu.core.api import ServiceSerializer, model_serializer, scoped_viewset, to_drf
 
 from . import resources
 from .models import (
@@ -53,7 +53,7 @@ PROJECT_FIELDS = [
 ]
 
 
-class ProjectSerializer(ScopedModelSerializer):
+class ProjectSerializer(ServiceSerializer):
     stage = serializers.SerializerMethodField()
     colour = serializers.SerializerMethodField()
     change_reason = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=500)
@@ -76,23 +76,14 @@ class ProjectSerializer(ScopedModelSerializer):
         return attrs
 
     def save(self, **kwargs):
-        reason = self.validated_data.pop("change_reason", "")
-        old = Project.objects.get(pk=self.instance.pk) if self.instance else None
-        project = self.instance or Project()
-        for key, value in self.validated_data.items():
-            setattr(project, key, value)
-        from django.core.exceptions import ValidationError
+        self._reason = self.validated_data.pop("change_reason", "")
+        return super().save(**kwargs)
 
-        from kaifaqu.core.api import to_drf
-
-        try:
-            self.instance = save_project(project, old=old, reason=reason)
-        except ValidationError as exc:
-            raise to_drf(exc) from exc
-        return self.instance
+    def write(self, instance, old):
+        return save_project(instance, old=old, reason=self._reason)
 
 
-class MonthlyReportSerializer(ScopedModelSerializer):
+class MonthlyReportSerializer(ServiceSerializer):
     class Meta:
         model = MonthlyReport
         fields = [
@@ -112,29 +103,13 @@ class MonthlyReportSerializer(ScopedModelSerializer):
         ]
         read_only_fields = ["status", "reviewed_by", "reviewed_at", "created_at", "updated_at"]
 
-    def save(self, **kwargs):
-        from django.core.exceptions import ValidationError
-
-        from kaifaqu.core.api import to_drf
-
-        report = self.instance or MonthlyReport()
-        for key, value in self.validated_data.items():
-            setattr(report, key, value)
-        try:
-            self.instance = save_report(report, user=self.context["request"].user)
-        except ValidationError as exc:
-            raise to_drf(exc) from exc
-        return self.instance
+    def write(self, instance, old):
+        return save_report(instance, user=self.context["request"].user)
 
 
-def simple_serializer(model_class, field_names):
-    meta = type("Meta", (), {"model": model_class, "fields": ["id", *field_names], "read_only_fields": []})
-    return type(f"{model_class.__name__}Serializer", (ScopedModelSerializer,), {"Meta": meta})
-
-
-SuspensionSerializer = simple_serializer(Suspension, ["project", "suspended_on", "resumed_on", "reason"])
-AnnualPlanSerializer = simple_serializer(AnnualPlan, ["project", "year", "kind", "planned_investment", "resumed_on"])
-ProblemSerializer = simple_serializer(
+SuspensionSerializer = model_serializer(Suspension, ["project", "suspended_on", "resumed_on", "reason"])
+AnnualPlanSerializer = model_serializer(AnnualPlan, ["project", "year", "kind", "planned_investment", "resumed_on"])
+ProblemSerializer = model_serializer(
     Problem,
     [
         "project",
@@ -153,9 +128,9 @@ ProblemSerializer = simple_serializer(
     ],
 )
 ProblemSerializer.Meta.read_only_fields = ["status", "closed_on", "closed_by"]
-CampaignSerializer = simple_serializer(Campaign, ["name", "held_on", "level", "city"])
-CampaignEntrySerializer = simple_serializer(CampaignEntry, ["campaign", "project", "kind"])
-_MeetingBase = simple_serializer(DispatchMeeting, ["zone", "held_on", "title", "chair", "projects", "decisions"])
+CampaignSerializer = model_serializer(Campaign, ["name", "held_on", "level", "city"])
+CampaignEntrySerializer = model_serializer(CampaignEntry, ["campaign", "project", "kind"])
+_MeetingBase = model_serializer(DispatchMeeting, ["zone", "held_on", "title", "chair", "projects", "decisions"])
 
 
 class DispatchMeetingSerializer(_MeetingBase):
@@ -175,22 +150,16 @@ class DispatchMeetingSerializer(_MeetingBase):
         pass
 
 
-def viewset(resource, serializer, ordering):
-    return type(
-        f"{resource.model.__name__}ViewSet",
-        (ScopedViewSet,),
-        {"resource": resource, "serializer_class": serializer, "ordering_fields": ordering},
-    )
-
-
-ProjectViewSet = viewset(resources.ProjectResource, ProjectSerializer, ["name", "total_investment", "started_on"])
-SuspensionViewSet = viewset(resources.SuspensionResource, SuspensionSerializer, ["suspended_on"])
-AnnualPlanViewSet = viewset(resources.AnnualPlanResource, AnnualPlanSerializer, ["year", "planned_investment"])
-MonthlyReportViewSet = viewset(resources.MonthlyReportResource, MonthlyReportSerializer, ["month"])
-ProblemViewSet = viewset(resources.ProblemResource, ProblemSerializer, ["deadline"])
-CampaignViewSet = viewset(resources.CampaignResource, CampaignSerializer, ["held_on"])
-CampaignEntryViewSet = viewset(resources.CampaignEntryResource, CampaignEntrySerializer, ["kind"])
-DispatchMeetingViewSet = viewset(resources.DispatchMeetingResource, DispatchMeetingSerializer, ["held_on"])
+ProjectViewSet = scoped_viewset(
+    resources.ProjectResource, ProjectSerializer, ["name", "total_investment", "started_on"]
+)
+SuspensionViewSet = scoped_viewset(resources.SuspensionResource, SuspensionSerializer, ["suspended_on"])
+AnnualPlanViewSet = scoped_viewset(resources.AnnualPlanResource, AnnualPlanSerializer, ["year", "planned_investment"])
+MonthlyReportViewSet = scoped_viewset(resources.MonthlyReportResource, MonthlyReportSerializer, ["month"])
+ProblemViewSet = scoped_viewset(resources.ProblemResource, ProblemSerializer, ["deadline"])
+CampaignViewSet = scoped_viewset(resources.CampaignResource, CampaignSerializer, ["held_on"])
+CampaignEntryViewSet = scoped_viewset(resources.CampaignEntryResource, CampaignEntrySerializer, ["kind"])
+DispatchMeetingViewSet = scoped_viewset(resources.DispatchMeetingResource, DispatchMeetingSerializer, ["held_on"])
 
 
 def _exact(value):

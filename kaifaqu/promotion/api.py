@@ -1,23 +1,17 @@
-from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
-from kaifaqu.core.api import ScopedModelSerializer, ScopedViewSet, to_drf
+from kaifaqu.core.api import ServiceSerializer, model_serializer, scoped_viewset
 
 from . import resources, services
 from .models import Agreement, FollowUp, Lead, PromotionMode, SourceRegion, Trip
 from .views import funnel_for
 
 
-def simple_serializer(model_class, field_names, read_only=()):
-    meta = type("Meta", (), {"model": model_class, "fields": ["id", *field_names], "read_only_fields": list(read_only)})
-    return type(f"{model_class.__name__}Serializer", (ScopedModelSerializer,), {"Meta": meta})
-
-
 class LeadSerializer(
-    simple_serializer(
+    model_serializer(
         Lead,
         [
             "zone",
@@ -44,59 +38,39 @@ class LeadSerializer(
             "last_follow_up_on",
         ],
         read_only=("project", "last_follow_up_on"),
+        base=ServiceSerializer,
     )
 ):
-    def save(self, **kwargs):
-        old = Lead.objects.get(pk=self.instance.pk) if self.instance else None
-        lead = self.instance or Lead()
-        for key, value in self.validated_data.items():
-            setattr(lead, key, value)
-        try:
-            self.instance = services.save_lead(lead, old=old)
-        except ValidationError as exc:
-            raise to_drf(exc) from exc
-        return self.instance
+    def write(self, instance, old):
+        return services.save_lead(instance, old=old)
 
 
-class AgreementSerializer(simple_serializer(Agreement, ["lead", "kind", "signed_on", "amount", "note"])):
-    def save(self, **kwargs):
-        agreement = self.instance or Agreement()
-        for key, value in self.validated_data.items():
-            setattr(agreement, key, value)
-        try:
-            self.instance = services.sign(agreement)
-        except ValidationError as exc:
-            raise to_drf(exc) from exc
-        return self.instance
+class AgreementSerializer(
+    model_serializer(Agreement, ["lead", "kind", "signed_on", "amount", "note"], base=ServiceSerializer)
+):
+    def write(self, instance, old):
+        return services.sign(instance)
 
 
-def viewset(resource, serializer, ordering=()):
-    return type(
-        f"{resource.model.__name__}ViewSet",
-        (ScopedViewSet,),
-        {"resource": resource, "serializer_class": serializer, "ordering_fields": list(ordering)},
-    )
-
-
-LeadViewSet = viewset(resources.LeadResource, LeadSerializer, ["first_contact_on", "intended_investment"])
-FollowUpViewSet = viewset(
+LeadViewSet = scoped_viewset(resources.LeadResource, LeadSerializer, ["first_contact_on", "intended_investment"])
+FollowUpViewSet = scoped_viewset(
     resources.FollowUpResource,
-    simple_serializer(FollowUp, ["lead", "kind", "date", "people", "content", "next_step"]),
+    model_serializer(FollowUp, ["lead", "kind", "date", "people", "content", "next_step"]),
     ["date"],
 )
-TripViewSet = viewset(
+TripViewSet = scoped_viewset(
     resources.TripResource,
-    simple_serializer(
+    model_serializer(
         Trip, ["zone", "start_on", "end_on", "destination", "leader", "participants", "leads", "outcomes"]
     ),
     ["start_on"],
 )
-AgreementViewSet = viewset(resources.AgreementResource, AgreementSerializer, ["signed_on", "amount"])
-SourceRegionViewSet = viewset(
-    resources.SourceRegionResource, simple_serializer(SourceRegion, ["name", "order", "is_active"])
+AgreementViewSet = scoped_viewset(resources.AgreementResource, AgreementSerializer, ["signed_on", "amount"])
+SourceRegionViewSet = scoped_viewset(
+    resources.SourceRegionResource, model_serializer(SourceRegion, ["name", "order", "is_active"])
 )
-PromotionModeViewSet = viewset(
-    resources.PromotionModeResource, simple_serializer(PromotionMode, ["name", "order", "is_active"])
+PromotionModeViewSet = scoped_viewset(
+    resources.PromotionModeResource, model_serializer(PromotionMode, ["name", "order", "is_active"])
 )
 
 

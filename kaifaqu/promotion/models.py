@@ -204,7 +204,10 @@ class FollowUp(TrackedModel):
         verbose_name = _("跟进记录")
         verbose_name_plural = _("跟进记录")
         ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["lead", "date"], name="followup_lead_date_idx")]
+        indexes = [
+            models.Index(fields=["lead", "date"], name="followup_lead_date_idx"),
+            models.Index(fields=["date", "lead"], name="followup_date_lead_idx"),
+        ]
 
     def __str__(self):
         return f"{self.date} {self.get_kind_display()} {self.lead}"

@@ -12,7 +12,7 @@ from django.db.models import Count, Q, Sum
 
 from kaifaqu.lib.units import percent, quantize
 
-from .models import STAGE_ORDER, Agreement, FollowUp, LeadStage, Trip
+from .models import STAGE_ORDER, FollowUp, LeadStage, Trip
 
 GROUPS = {"zone": "zone", "chain": "chain", "mode": "mode", "source_region": "source_region", "city": "zone__city"}
 FUNNEL = [s for s in STAGE_ORDER]
@@ -82,15 +82,17 @@ def funnel(leads, start: datetime.date, end: datetime.date, group: str = "zone")
         f.leads, f.signed, f.signed_live = r["n"], r["signed_n"], r["signed_live"]
         f.started, f.terminated = r["started"], r["terminated_n"]
         f.reached = {s: r[f"reached_{s}"] for s in FUNNEL}
-    agreements = Agreement.objects.filter(lead__in=leads.values("pk"), signed_on__range=(start, end))
-    for r in agreements.values(f"lead__{lookup}").annotate(total=Sum("amount")).order_by():
-        rows[r[f"lead__{lookup}"]].signed_amount = r["total"] or Decimal(0)
-    follow_ups = FollowUp.objects.filter(lead__in=leads.values("pk"), date__range=(start, end))
+    # Agreements joined from the (scoped) leads; follow-ups by an indexed date range within those leads.
+    agreements = leads.filter(agreements__signed_on__range=(start, end))
+    for r in agreements.values(lookup).annotate(total=Sum("agreements__amount")).order_by():
+        rows[r[lookup]].signed_amount = r["total"] or Decimal(0)
+    follow_ups = FollowUp.objects.filter(date__range=(start, end), lead__in=leads.values("pk"))
     for r in follow_ups.values(f"lead__{lookup}").annotate(n=Count("pk")).order_by():
         rows[r[f"lead__{lookup}"]].contacts = r["n"]
     if group in ("zone", "city"):
         zone_lookup = "zone" if group == "zone" else "zone__city"
-        trips = Trip.objects.filter(zone__in=leads.values("zone"), start_on__range=(start, end))
+        units = [k for k in rows if k is not None]
+        trips = Trip.objects.filter(**{f"{zone_lookup}__in": units}, start_on__range=(start, end))
         for r in trips.values(zone_lookup).annotate(n=Count("pk")).order_by():
             rows[r[zone_lookup]].trips = r["n"]
     for key, first, signed_on in leads.filter(signed).values_list(lookup, "first_contact_on", "project__signed_on"):
