@@ -125,6 +125,9 @@ def display_stored(field, value) -> str:
         return "—"
     if field is None:
         return str(value)
+    if field.many_to_many or isinstance(value, list):
+        names = [str(o) for o in field.related_model._base_manager.filter(pk__in=value)] if field.is_relation else value
+        return "、".join(map(str, names)) or "—"
     if field.is_relation:
         obj = field.related_model._base_manager.filter(pk=value).first()
         return str(obj) if obj is not None else _("#%(id)s(已删除)") % {"id": value}
