@@ -47,6 +47,7 @@ class ProcedureType(TrackedModel):
 
     scope_paths = ScopePaths(city=None, zone=None, enterprise=None)
     write_roles = (Role.PROVINCE,)
+    reference_data = True
 
     class Meta:
         verbose_name = _("审批事项")
@@ -74,6 +75,7 @@ class CalendarYear(TrackedModel):
 
     scope_paths = ScopePaths(city=None, zone=None, enterprise=None)
     write_roles = (Role.PROVINCE,)
+    reference_data = True
 
     class Meta:
         verbose_name = _("节假日年度")
@@ -97,6 +99,7 @@ class Holiday(TrackedModel):
 
     scope_paths = ScopePaths(city=None, zone=None, enterprise=None)
     write_roles = (Role.PROVINCE,)
+    reference_data = True
 
     class Meta:
         verbose_name = _("节假日安排")

@@ -1,48 +1,86 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+# The main menu: a section is a label and its (label, URL name) entries.
+MENU = [
+    (
+        _("登记"),
+        [
+            (_("开发区"), "zone_list"),
+            (_("园区"), "park_list"),
+            (_("产业链"), "industrychain_list"),
+            (_("企业"), "enterprise_list"),
+            (_("地市"), "city_list"),
+        ],
+    ),
+    (
+        _("重点项目"),
+        [
+            (_("项目"), "project_list"),
+            (_("三率统计"), "project_rates"),
+            (_("挂图作战"), "project_board"),
+            (_("月度投资"), "monthlyreport_list"),
+            (_("年度计划"), "annualplan_list"),
+            (_("问题清单"), "problem_list"),
+            (_("停复工"), "suspension_list"),
+            (_("三个一批"), "campaign_list"),
+            (_("调度会"), "dispatchmeeting_list"),
+        ],
+    ),
+    (
+        _("审批代办"),
+        [
+            (_("审批手续"), "procedure_list"),
+            (_("到期提醒"), "approvals_reminders"),
+            (_("代办中心"), "approvals_agents"),
+            (_("代办统计"), "approvals_stats"),
+            (_("帮代服务"), "servicelog_list"),
+            (_("六证同发"), "bundle_list"),
+            (_("承诺书"), "commitment_list"),
+            (_("审批事项目录"), "proceduretype_list"),
+            (_("节假日安排"), "holiday_list"),
+        ],
+    ),
+    (
+        _("招商引资"),
+        [
+            (_("招商线索"), "lead_list"),
+            (_("招商看板"), "promotion_board"),
+            (_("招商统计"), "promotion_funnel"),
+            (_("项目储备库"), "promotion_reserve"),
+            (_("招商地图"), "promotion_map"),
+            (_("外出招商"), "trip_list"),
+            (_("签约协议"), "agreement_list"),
+            (_("跟进记录"), "followup_list"),
+            (_("重复招商"), "promotion_overlaps"),
+        ],
+    ),
+]
+ENTERPRISE_MENU = [
+    (_("我的审批进度"), [(_("我的审批进度"), "approvals_mine")]),
+    (
+        _("我的项目"),
+        [(_("项目"), "project_list"), (_("月度投资"), "monthlyreport_list"), (_("问题清单"), "problem_list")],
+    ),
+]
+
 
 def navigation(request):
-    """The main menu: registries now; later apps add their sections here."""
+    """The menu, with the section and entry of the current page marked (longest matching URL)."""
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
-    if getattr(request.user, "role", "") == "enterprise":
-        items = [
-            (_("工作台"), reverse("home")),
-            (_("我的审批进度"), reverse("approvals_mine")),
-            (_("重点项目"), reverse("project_list")),
-            (_("月度投资"), reverse("monthlyreport_list")),
-            (_("问题清单"), reverse("problem_list")),
-        ]
-        return _with_active(request, items)
-    items = [
-        (_("工作台"), reverse("home")),
-        (_("开发区"), reverse("zone_list")),
-        (_("园区"), reverse("park_list")),
-        (_("产业链"), reverse("industrychain_list")),
-        (_("企业"), reverse("enterprise_list")),
-        (_("重点项目"), reverse("project_list")),
-        (_("三率"), reverse("project_rates")),
-        (_("挂图作战"), reverse("project_board")),
-        (_("月度投资"), reverse("monthlyreport_list")),
-        (_("问题清单"), reverse("problem_list")),
-        (_("三个一批"), reverse("campaign_list")),
-        (_("调度会"), reverse("dispatchmeeting_list")),
-        (_("招商线索"), reverse("lead_list")),
-        (_("招商看板"), reverse("promotion_board")),
-        (_("招商统计"), reverse("promotion_funnel")),
-        (_("招商地图"), reverse("promotion_map")),
-        (_("审批手续"), reverse("procedure_list")),
-        (_("到期提醒"), reverse("approvals_reminders")),
-        (_("代办中心"), reverse("approvals_agents")),
-        (_("代办统计"), reverse("approvals_stats")),
-        (_("地市"), reverse("city_list")),
-    ]
-    return _with_active(request, items)
-
-
-def _with_active(request, items):
+    menu = ENTERPRISE_MENU if getattr(request.user, "role", "") == "enterprise" else MENU
+    sections = [(label, [(entry, reverse(name)) for entry, name in entries]) for label, entries in menu]
     path = request.path
-    matches = [url for _label, url in items if path == url or (url != "/" and path.startswith(url))]
+    urls = [url for _s, entries in sections for _e, url in entries]
+    matches = [url for url in urls if path == url or path.startswith(url)]
     active = max(matches, key=len) if matches else None
-    return {"nav_items": [(label, url, url == active) for label, url in items]}
+    nav = [
+        {
+            "label": label,
+            "active": any(url == active for _e, url in entries),
+            "entries": [{"label": e, "url": url, "active": url == active} for e, url in entries],
+        }
+        for label, entries in sections
+    ]
+    return {"nav_sections": nav, "home_url": reverse("home")}

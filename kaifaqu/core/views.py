@@ -420,14 +420,17 @@ REMINDERS: list = []
 
 @login_required
 def home(request):
-    cards = []
+    """Counts of what the user can see, grouped by area, and the reminders that concern them."""
+    groups: dict = {}
     for model, resource in REGISTRY.items():
-        cards.append(
-            {
-                "title": model._meta.verbose_name_plural,
-                "count": resource.queryset(request.user).count(),
-                "url": reverse(f"{resource.slug()}_list"),
-            }
-        )
+        if not getattr(model, "reference_data", False):  # catalogues and calendars are not work items
+            groups.setdefault(model._meta.app_config.verbose_name, []).append(
+                {
+                    "title": model._meta.verbose_name_plural,
+                    "count": resource.queryset(request.user).count(),
+                    "url": reverse(f"{resource.slug()}_list"),
+                }
+            )
+    cards = [(label, items) for label, items in groups.items()]
     reminders = [item for provider in REMINDERS for item in provider(request) if item[1]]
-    return render(request, "core/home.html", {"cards": cards, "reminders": reminders, "title": _("工作台")})
+    return render(request, "core/home.html", {"groups": cards, "reminders": reminders, "title": _("工作台")})

@@ -34,6 +34,7 @@ class ConfigurableList(TrackedModel):
 
     scope_paths = ScopePaths(city=None, zone=None, enterprise=None)
     write_roles = (Role.PROVINCE,)
+    reference_data = True
 
     class Meta:
         abstract = True

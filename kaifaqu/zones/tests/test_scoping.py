@@ -116,7 +116,7 @@ class TestCities:
     def test_home_counts_are_scoped(self, client_for, alice, zone_a, zone_b):
         f.ParkFactory(zone=zone_b)
         ctx = client_for(alice).get(reverse("home")).context
-        counts = {str(card["title"]): card["count"] for card in ctx["cards"]}
+        counts = {str(card["title"]): card["count"] for _label, cards in ctx["groups"] for card in cards}
         assert counts["开发区"] == 1 and counts["园区"] == 0
 
 
