@@ -197,11 +197,15 @@ def test_phone_layout_has_working_menu(new_page, login, alice):
     expect(page.locator("#results")).to_be_visible()
     toggler = page.locator("button.navbar-toggler")
     expect(toggler).to_be_visible()
+    section = page.locator("#mainnav").get_by_role("button", name="登记", exact=True)
     menu_link = page.locator("#mainnav").get_by_role("link", name="企业", exact=True)
-    expect(menu_link).to_be_hidden()
+    expect(section).to_be_hidden()
 
     toggler.click()
     expect(toggler).to_have_attribute("aria-expanded", "true")
+    expect(section).to_be_visible()
+    expect(section).to_have_class(re.compile(r"\bactive\b"))  # the section of the current page
+    section.click()
     expect(menu_link).to_be_visible()
     expect(menu_link).to_have_class(re.compile(r"\bactive\b"))
     # Nothing on the page is wider than the phone.
