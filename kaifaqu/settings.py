@@ -207,3 +207,5 @@ KFQ_REPORT_LOCK_DAY = int(os.environ.get("KFQ_REPORT_LOCK_DAY", "5"))
 KFQ_DUE_SOON_DAYS = int(os.environ.get("KFQ_DUE_SOON_DAYS", "3"))
 # A lead with no follow-up for this many days is flagged to its owner.
 KFQ_LEAD_STALE_DAYS = int(os.environ.get("KFQ_LEAD_STALE_DAYS", "30"))
+# The demo database says so on every page (set by the run command).
+KFQ_DEMO = _env_bool("KFQ_DEMO")

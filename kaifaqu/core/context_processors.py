@@ -67,8 +67,10 @@ ENTERPRISE_MENU = [
 
 def navigation(request):
     """The menu, with the section and entry of the current page marked (longest matching URL)."""
+    from django.conf import settings
+
     if not getattr(request, "user", None) or not request.user.is_authenticated:
-        return {}
+        return {"demo_mode": settings.KFQ_DEMO}
     menu = ENTERPRISE_MENU if getattr(request.user, "role", "") == "enterprise" else MENU
     sections = [(label, [(entry, reverse(name)) for entry, name in entries]) for label, entries in menu]
     path = request.path
@@ -83,4 +85,4 @@ def navigation(request):
         }
         for label, entries in sections
     ]
-    return {"nav_sections": nav, "home_url": reverse("home")}
+    return {"nav_sections": nav, "home_url": reverse("home"), "demo_mode": settings.KFQ_DEMO}

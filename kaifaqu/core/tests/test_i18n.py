@@ -16,3 +16,10 @@ def test_the_language_switch_gives_english(client_for, alice):
     assert "Export to Excel" in r.content.decode()
     c.cookies[settings.LANGUAGE_COOKIE_NAME] = "xx"
     assert c.get(reverse("zone_list"))["Content-Language"] == "zh-hans"
+
+
+def test_the_demo_database_says_so_on_every_page(client_for, alice, settings):
+    settings.KFQ_DEMO = True
+    assert "演示数据" in client_for(alice).get("/zones/").content.decode()
+    settings.KFQ_DEMO = False
+    assert 'id="demo-banner"' not in client_for(alice).get("/zones/").content.decode()
