@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "kaifaqu.projects",
     "kaifaqu.approvals",
     "kaifaqu.promotion",
+    "kaifaqu.reports",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ from kaifaqu.projects import api as project_api
 from kaifaqu.projects import resources as project_resources
 from kaifaqu.promotion import api as promotion_api
 from kaifaqu.promotion import resources as promotion_resources
+from kaifaqu.reports.views import dashboard_page
 from kaifaqu.zones.api import CityViewSet, IndustryChainViewSet, ParkViewSet, ZoneViewSet
 from kaifaqu.zones.resources import CityResource, IndustryChainResource, ParkResource, ZoneResource
 
@@ -85,6 +86,7 @@ for resource in (
 urlpatterns = [
     path("", home, name="home"),
     path("progress/", public_progress, name="public_progress"),
+    path("dashboard/", dashboard_page, name="dashboard"),
     path("accounts/", include("kaifaqu.accounts.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -248,7 +248,7 @@ class SheetSpec:
         ws.append([c.header for c in self.columns])
         for obj in self.export_queryset(queryset).iterator(chunk_size=2000):
             ws.append([c.render(obj) for c in self.columns])
-        return _save(wb)
+        return save_workbook(wb)
 
     def template(self) -> bytes:
         wb = Workbook()
@@ -286,7 +286,7 @@ class SheetSpec:
                 % {"key": "+".join(self._column_for(k).header for k in self.key)}
             ]
         )
-        return _save(wb)
+        return save_workbook(wb)
 
     # -- import ---------------------------------------------------------------------------------
     def scoped(self, model):
@@ -636,7 +636,7 @@ def _chunks(items, size):
         yield items[i : i + size]
 
 
-def _save(wb) -> bytes:
+def save_workbook(wb) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -214,7 +214,7 @@ class ListView(ResourceView):
             sheet = self.resource.sheet_class(request.user)
             resp = HttpResponse(sheet.export(qs), content_type=XLSX_CONTENT_TYPE)
             name = f"{self.model._meta.verbose_name_plural}-{datetime.date.today():%Y%m%d}.xlsx"
-            resp["Content-Disposition"] = _content_disposition(name)
+            resp["Content-Disposition"] = content_disposition(name)
             return resp
         qs = qs.select_related(*self.resource.list_select_related).prefetch_related(
             *self.resource.list_prefetch_related
@@ -275,7 +275,7 @@ def _field_label(model, dotted: str) -> str:
     return label
 
 
-def _content_disposition(name: str) -> str:
+def content_disposition(name: str) -> str:
     from urllib.parse import quote
 
     return f"attachment; filename=\"export.xlsx\"; filename*=UTF-8''{quote(name)}"
@@ -400,7 +400,7 @@ class TemplateView(ResourceView):
     def get(self, request):
         sheet = self.resource.sheet_class(request.user)
         resp = HttpResponse(sheet.template(), content_type=XLSX_CONTENT_TYPE)
-        resp["Content-Disposition"] = _content_disposition(f"{self.model._meta.verbose_name_plural}-导入模板.xlsx")
+        resp["Content-Disposition"] = content_disposition(f"{self.model._meta.verbose_name_plural}-导入模板.xlsx")
         return resp
 
 

@@ -1,0 +1,160 @@
+"""Dashboard figures for the province, a city or a zone: one function per panel, each a few aggregate
+queries over the user's scope, each figure carrying the URL of the records behind it."""
+
+from __future__ import annotations
+
+import datetime
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+
+from kaifaqu.approvals.filters import status_q
+from kaifaqu.approvals.models import Procedure
+from kaifaqu.lib.units import percent
+from kaifaqu.projects import rates
+from kaifaqu.projects.models import AnnualPlan, Campaign, CampaignEntry, Problem, ProblemStatus, Project, Stage
+from kaifaqu.projects.stages import stage_expression
+from kaifaqu.promotion.models import Agreement, Lead, LeadStage
+
+
+def url(name: str, **params) -> str:
+    return reverse(name) + ("?" + urlencode({k: v for k, v in params.items() if v not in (None, "")}) if params else "")
+
+
+def narrow(queryset, unit: dict, prefix: str = ""):
+    """Restrict a queryset to the chosen city or zone (``prefix`` is the path to the project / zone owner)."""
+    if unit.get("zone"):
+        return queryset.filter(**{f"{prefix}zone": unit["zone"]})
+    if unit.get("city"):
+        return queryset.filter(**{f"{prefix}zone__city": unit["city"]})
+    return queryset
+
+
+def stages(user, unit) -> list[dict]:
+    projects = narrow(Project.objects.for_user(user), unit).annotate(s=stage_expression())
+    counts = dict(projects.values_list("s").annotate(n=Count("pk")).order_by())
+    return [
+        {
+            "stage": s.value,
+            "label": str(s.label),
+            "count": counts.get(s.value, 0),
+            "url": url("project_list", stage=s.value, **_ids(unit)),
+        }
+        for s in Stage
+    ]
+
+
+def _ids(unit: dict) -> dict:
+    return {k: v.pk for k, v in unit.items() if v is not None}
+
+
+def project_rates(user, unit, period: rates.Period):
+    plans = narrow(AnnualPlan.objects.for_user(user), unit, "project__")
+    projects = narrow(Project.objects.for_user(user), unit)
+    group = (
+        "project__zone" if unit.get("city") or unit.get("zone") or user_scope_is_narrow(user) else "project__zone__city"
+    )
+    return rates.compute(plans, projects, period, group_by=group)
+
+
+def user_scope_is_narrow(user) -> bool:
+    from kaifaqu.core.scoping import scope_for
+
+    s = scope_for(user)
+    return bool(s.city_id or s.zone_id or s.enterprise_id)
+
+
+def latest_round(user, unit, today: datetime.date):
+    campaign = Campaign.objects.for_user(user).filter(held_on__lte=today).order_by("-held_on").first()
+    if campaign is None:
+        return None
+    entries = narrow(CampaignEntry.objects.for_user(user).filter(campaign=campaign), unit, "project__")
+    kinds = []
+    for kind in ("signed", "started", "producing"):
+        projects = Project.objects.filter(pk__in=entries.filter(kind=kind).values("project_id"))
+        kinds.append(
+            {
+                "kind": kind,
+                "cohort": rates.cohort(projects, today),
+                "url": url("campaignentry_list", campaign=campaign.pk, kind=kind),
+            }
+        )
+    return {"campaign": campaign, "kinds": kinds, "url": reverse("campaign_detail", args=[campaign.pk])}
+
+
+def promotion(user, unit, today: datetime.date) -> dict:
+    leads = narrow(Lead.objects.for_user(user), unit)
+    counts = dict(leads.values_list("stage").annotate(n=Count("pk")).order_by())
+    year_start = today.replace(month=1, day=1)
+    signed = narrow(Agreement.objects.for_user(user), unit, "lead__").filter(signed_on__range=(year_start, today))
+    return {
+        "stages": [
+            {
+                "stage": s.value,
+                "label": str(s.label),
+                "count": counts.get(s.value, 0),
+                "url": url("lead_list", stage=s.value, **_ids(unit)),
+            }
+            for s in LeadStage
+        ],
+        "signed_amount": signed.aggregate(s=Sum("amount"))["s"] or 0,
+        "signed_count": signed.count(),
+    }
+
+
+def approvals(user, unit, today: datetime.date) -> dict:
+    procedures = narrow(Procedure.objects.for_user(user), unit, "project__")
+    row = procedures.aggregate(
+        open=Count("pk", filter=status_q("open", today)),
+        overdue=Count("pk", filter=status_q("overdue", today)),
+        due_soon=Count("pk", filter=status_q("due_soon", today)),
+        limit_sum=Sum("type__limit_days", filter=Q(days_used__isnull=False)),
+        used_sum=Sum("days_used", filter=Q(days_used__isnull=False)),
+    )
+    limit, used = row["limit_sum"] or 0, row["used_sum"] or 0
+    row["compression"] = percent(limit - used, limit) if limit else None
+    row["overdue_url"] = url("procedure_list", status="overdue")
+    row["open_url"] = url("procedure_list", status="open")
+    return row
+
+
+def problems(user, unit, today: datetime.date) -> dict:
+    items = narrow(Problem.objects.for_user(user), unit, "project__").exclude(status=ProblemStatus.CLOSED)
+    by_category = (
+        items.values("category").annotate(n=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=today))).order_by()
+    )
+    from kaifaqu.projects.models import ProblemCategory
+
+    labels = dict(ProblemCategory.choices)
+    rows = [
+        {
+            "category": r["category"],
+            "label": str(labels[r["category"]]),
+            "open": r["n"],
+            "overdue": r["overdue"],
+            "url": url("problem_list", category=r["category"], status="open"),
+        }
+        for r in by_category
+    ]
+    return {
+        "rows": rows,
+        "open": sum(r["open"] for r in rows),
+        "overdue": sum(r["overdue"] for r in rows),
+        "overdue_url": url("problem_list", overdue="true"),
+    }
+
+
+def build(user, unit: dict, period: rates.Period, today: datetime.date | None = None) -> dict:
+    today = today or timezone.localdate()
+    total, units = project_rates(user, unit, period)
+    return {
+        "stages": stages(user, unit),
+        "rates": total,
+        "units": units,
+        "round": latest_round(user, unit, today),
+        "promotion": promotion(user, unit, today),
+        "approvals": approvals(user, unit, today),
+        "problems": problems(user, unit, today),
+    }

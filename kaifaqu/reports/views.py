@@ -1,0 +1,150 @@
+"""The dashboard page: province, city or zone, any month; every number and chart element links to
+the records behind it; its tables export to Excel."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+
+from kaifaqu.core.excel import XLSX_CONTENT_TYPE, save_workbook
+from kaifaqu.core.forms import style_fields
+from kaifaqu.core.views import content_disposition
+from kaifaqu.projects import rates
+from kaifaqu.projects.views import default_period, drill_url
+from kaifaqu.zones.models import City, Zone
+
+from . import dashboard
+
+
+class DashboardForm(forms.Form):
+    year = forms.IntegerField(label=gettext_lazy("年度"), min_value=2000, max_value=2100)
+    month = forms.IntegerField(label=gettext_lazy("截至月份"), min_value=1, max_value=12)
+    city = forms.ModelChoiceField(
+        queryset=City.objects.none(), required=False, label=gettext_lazy("地市"), empty_label=gettext_lazy("全部")
+    )
+    zone = forms.ModelChoiceField(
+        queryset=Zone.objects.none(), required=False, label=gettext_lazy("开发区"), empty_label=gettext_lazy("全部")
+    )
+
+    def __init__(self, data, *, user):
+        super().__init__(data)
+        self.fields["city"].queryset = City.objects.for_user(user)
+        self.fields["zone"].queryset = Zone.objects.for_user(user)
+        style_fields(self)
+
+    def clean(self):
+        data = super().clean()
+        year, month = data.get("year"), data.get("month")
+        if year and month and datetime.date(year, month, 1) > timezone.localdate().replace(day=1):
+            raise ValidationError(_("不能查看未来月份"))
+        if data.get("zone") and data.get("city") and data["zone"].city_id != data["city"].pk:
+            raise ValidationError(_("所选开发区不属于所选地市"))
+        return data
+
+
+@login_required
+def dashboard_page(request):
+    year, month = default_period(timezone.localdate())
+    form = DashboardForm({"year": year, "month": month, **request.GET.dict()}, user=request.user)
+    if not form.is_valid():
+        return render(request, "reports/dashboard.html", {"form": form, "title": _("工作看板")}, status=400)
+    cd = form.cleaned_data
+    unit = {"city": cd.get("city"), "zone": cd.get("zone")}
+    period = rates.Period(cd["year"], cd["month"])
+    data = dashboard.build(request.user, unit, period)
+    unit_model = (
+        Zone
+        if data["units"] and (unit["city"] or unit["zone"] or dashboard.user_scope_is_narrow(request.user))
+        else City
+    )
+    names = {o.pk: str(o) for o in unit_model.objects.filter(pk__in=[u.key for u in data["units"] if u.key])}
+    key = "zone" if unit_model is Zone else "city"
+    base = {"year": period.year, "month": period.month, **{k: v.pk for k, v in unit.items() if v}}
+    for u in data["units"]:
+        u.label = names.get(u.key, "—")
+        u.drill = drill_url({**base, key: u.key}, "planned") if u.key else ""
+        u.dashboard = f"?year={period.year}&month={period.month}&{key}={u.key}" if u.key else ""
+    if request.GET.get("export") == "xlsx":
+        return export_units(data, period)
+    charts = {
+        "stages": [{"name": s["label"], "value": s["count"], "url": s["url"]} for s in data["stages"]],
+        "units": [
+            {
+                "name": u.label,
+                "value": float(u.completion_rate) if u.completion_rate is not None else None,
+                "url": u.drill,
+            }
+            for u in data["units"]
+        ],
+        "schedule": float(data["rates"].schedule),
+        "funnel": [{"name": s["label"], "value": s["count"], "url": s["url"]} for s in data["promotion"]["stages"]],
+        "problems": [
+            {"name": r["label"], "value": r["open"], "overdue": r["overdue"], "url": r["url"]}
+            for r in data["problems"]["rows"]
+        ],
+    }
+    ctx = {
+        "form": form,
+        "title": _("工作看板"),
+        "period": period,
+        "data": data,
+        "charts": charts,
+        "drill": {
+            f: drill_url(base, f)
+            for f in ("planned", "started_or_resumed", "not_started", "terminated", "capacity_due", "capacity_reached")
+        },
+        "unit_label": _("开发区") if key == "zone" else _("地市"),
+        "export_url": request.get_full_path(),
+    }
+    sep = "&" if "?" in ctx["export_url"] else "?"
+    ctx["export_url"] += f"{sep}export=xlsx"
+    return render(request, "reports/dashboard.html", ctx)
+
+
+def export_units(data, period) -> HttpResponse:
+    """The dashboard's rates table as .xlsx (the same figures the page shows)."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_("三率"))
+    ws.append(
+        [
+            _("单位"),
+            _("新开工计划"),
+            _("已开工"),
+            _("续建"),
+            _("已复工"),
+            _("开复工率(%)"),
+            _("年度计划投资(万元)"),
+            _("完成投资(万元)"),
+            _("投资完成率(%)"),
+            _("较序时进度(百分点)"),
+            _("终止"),
+        ]
+    )
+    for r in [*data["units"], data["rates"]]:
+        ws.append(
+            [
+                str(r.label),
+                r.new_planned,
+                r.new_started,
+                r.cont_planned,
+                r.cont_resumed,
+                r.start_resume_rate,
+                r.planned_investment,
+                r.completed,
+                r.completion_rate,
+                r.gap,
+                r.terminated,
+            ]
+        )
+    resp = HttpResponse(save_workbook(wb), content_type=XLSX_CONTENT_TYPE)
+    resp["Content-Disposition"] = content_disposition(f"工作看板-{period.year}-{period.month:02d}.xlsx")
+    return resp
