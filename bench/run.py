@@ -396,6 +396,22 @@ def bench_funnel():
         print(f"province funnel {label}: median {med:.1f} ms (p90 {p90:.1f} ms; target <= 150 ms)")
 
 
+def bench_dashboard():
+    """Province dashboard (KPIs, stages, rates by city, round, funnel, approvals, problems) — page and export."""
+    from django.test import Client
+
+    year, month = (int(x) for x in END.split("-"))
+    c = Client()
+    c.force_login(province_user())
+    for label, url in (
+        ("page", f"/dashboard/?year={year}&month={month}"),
+        ("zone", f"/dashboard/?year={year}&month={month}&zone=1"),
+    ):
+        assert c.get(url).status_code == 200
+        med, p90 = timed(lambda url=url: c.get(url))
+        print(f"dashboard {label}: median {med:.1f} ms (p90 {p90:.1f} ms; target <= 150 ms)")
+
+
 BENCHES = {
     "import": bench_import,
     "list": bench_list,
@@ -403,6 +419,7 @@ BENCHES = {
     "ledger": bench_ledger,
     "procedures": bench_procedures,
     "funnel": bench_funnel,
+    "dashboard": bench_dashboard,
 }
 
 if __name__ == "__main__":
