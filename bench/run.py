@@ -412,6 +412,29 @@ def bench_dashboard():
         print(f"dashboard {label}: median {med:.1f} ms (p90 {p90:.1f} ms; target <= 150 ms)")
 
 
+def bench_bulletin():
+    """Province bulletin for one month: content from the registers, then .docx and .xlsx."""
+    import datetime
+
+    from kaifaqu.reports import exporters
+    from kaifaqu.reports.bulletin import build
+    from kaifaqu.reports.models import Bulletin
+
+    year, month = (int(x) for x in END.split("-"))
+    bulletin, _ = Bulletin.objects.get_or_create(month=datetime.date(year, month, 1), level="province")
+
+    def make():
+        content = build(bulletin)
+        return exporters.to_docx(content), exporters.to_xlsx(content)
+
+    docx, xlsx = make()
+    med, p90 = timed(make, runs=5)
+    print(
+        f"province bulletin (docx {len(docx) // 1024} KB + xlsx {len(xlsx) // 1024} KB): median {med / 1000:.2f} s "
+        f"(target <= 3 s)"
+    )
+
+
 BENCHES = {
     "import": bench_import,
     "list": bench_list,
@@ -420,6 +443,7 @@ BENCHES = {
     "procedures": bench_procedures,
     "funnel": bench_funnel,
     "dashboard": bench_dashboard,
+    "bulletin": bench_bulletin,
 }
 
 if __name__ == "__main__":

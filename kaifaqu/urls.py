@@ -15,6 +15,7 @@ from kaifaqu.projects import api as project_api
 from kaifaqu.projects import resources as project_resources
 from kaifaqu.promotion import api as promotion_api
 from kaifaqu.promotion import resources as promotion_resources
+from kaifaqu.reports.resources import BulletinResource
 from kaifaqu.reports.views import dashboard_page
 from kaifaqu.zones.api import CityViewSet, IndustryChainViewSet, ParkViewSet, ZoneViewSet
 from kaifaqu.zones.resources import CityResource, IndustryChainResource, ParkResource, ZoneResource
@@ -80,6 +81,7 @@ for resource in (
     promotion_resources.AgreementResource,
     promotion_resources.SourceRegionResource,
     promotion_resources.PromotionModeResource,
+    BulletinResource,
 ):
     registry_urls += resource.urls()
 

@@ -5,9 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(gettext fonts-noto-cjk)
+# gettext: translations; fonts-noto-cjk: Chinese fonts for PDFs; pango: WeasyPrint's text layout.
+packages=(gettext fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 if [[ "${1:-}" == "--browser" ]]; then
-  packages+=(chromium)
+  # Tests: a real browser, and a real office suite that must open the bulletins we write.
+  packages+=(chromium libreoffice-writer-nogui poppler-utils)
 fi
 missing=()
 for pkg in "${packages[@]}"; do

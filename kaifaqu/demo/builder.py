@@ -110,6 +110,7 @@ def build(*, synthetic_enterprises: int = 300, seed: int = 2026) -> dict:
             _seed_projects(rng)
             _campaigns_problems_meetings(rng)
             _yungang_jingjinji(rng)
+            _published_bulletin()
     with transaction.atomic(), change_context(source=ChangeSource.COMMAND):
         users = []
         for username, full_name, role, city, zone, enterprise, staff in DEMO_USERS:
@@ -268,3 +269,16 @@ def _yungang_jingjinji(rng: random.Random) -> None:
         outcomes="对接企业 12 家",
     )
     trip.leads.set(Lead.objects.filter(zone=zone).order_by("?")[:5])
+
+
+def _published_bulletin() -> None:
+    """Last month's province bulletin, published (frozen), so the demo shows one."""
+    from kaifaqu.reports.bulletin import build
+    from kaifaqu.reports.models import Bulletin
+
+    last = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    bulletin = Bulletin.objects.create(month=last, level="province")
+    bulletin.content = build(bulletin)
+    bulletin.status = "published"
+    bulletin.published_at = timezone.now()
+    bulletin.save()

@@ -6,23 +6,29 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from kaifaqu.core.excel import XLSX_CONTENT_TYPE, save_workbook
 from kaifaqu.core.forms import style_fields
+from kaifaqu.core.scoping import can_write
 from kaifaqu.core.views import content_disposition
 from kaifaqu.projects import rates
 from kaifaqu.projects.views import default_period, drill_url
 from kaifaqu.zones.models import City, Zone
 
-from . import dashboard
+from . import dashboard, jobs
+from .bulletin import build
+from .models import Bulletin, BulletinStatus, Job, JobStatus
 
 
 class DashboardForm(forms.Form):
@@ -148,3 +154,59 @@ def export_units(data, period) -> HttpResponse:
     resp = HttpResponse(save_workbook(wb), content_type=XLSX_CONTENT_TYPE)
     resp["Content-Disposition"] = content_disposition(f"工作看板-{period.year}-{period.month:02d}.xlsx")
     return resp
+
+
+@login_required
+@require_POST
+def publish(request, pk):
+    """Freeze the bulletin: its content is computed once now and never recomputed."""
+    bulletin = get_object_or_404(Bulletin.objects.for_user(request.user), pk=pk)
+    if not can_write(request.user, Bulletin):
+        raise PermissionDenied
+    if bulletin.status == BulletinStatus.PUBLISHED:
+        messages.error(request, _("通报已发布,不能重复发布"))
+        return redirect("bulletin_detail", pk=pk)
+    content = build(bulletin)
+    if not content["has_data"]:
+        messages.error(request, _("%(p)s 没有可通报的数据") % {"p": content["period"]})
+        return redirect("bulletin_detail", pk=pk)
+    with transaction.atomic():
+        bulletin.content = content
+        bulletin.status = BulletinStatus.PUBLISHED
+        bulletin.published_at = timezone.now()
+        bulletin.published_by = request.user
+        bulletin.save()
+    messages.success(request, _("已发布:%(b)s") % {"b": bulletin})
+    return redirect("bulletin_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def export(request, pk):
+    """Export in the background (a province bulletin takes seconds); the job page shows progress."""
+    bulletin = get_object_or_404(Bulletin.objects.for_user(request.user), pk=pk)
+    job = jobs.enqueue("bulletin_export", {"bulletin": bulletin.pk}, request.user)
+    return redirect("job_detail", pk=job.pk)
+
+
+def _job_for(request, pk) -> Job:
+    return get_object_or_404(Job.objects.filter(created_by=request.user), pk=pk)
+
+
+@login_required
+def job_page(request, pk):
+    job = _job_for(request, pk)
+    template = "reports/_job_status.html" if request.headers.get("HX-Request") else "reports/job.html"
+    return render(request, template, {"job": job, "title": _("后台任务 #%(n)s") % {"n": job.pk}})
+
+
+@login_required
+def job_download(request, pk, fmt):
+    job = _job_for(request, pk)
+    name = job.result.get(fmt) if job.status == JobStatus.DONE else None
+    if not name:
+        raise Http404
+    path = jobs.job_dir(job) / name
+    if not path.exists():
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, filename=name)

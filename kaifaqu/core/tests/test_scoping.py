@@ -1,5 +1,7 @@
 """The scoping mechanism itself, and a coverage check that every registered model is scoped."""
 
+import datetime
+
 import pytest
 from django.apps import apps
 
@@ -7,6 +9,7 @@ from kaifaqu.accounts.models import User
 from kaifaqu.core.models import TrackedModel
 from kaifaqu.core.scoping import NO_SCOPE, ScopePaths, merge_links, scope_for
 from kaifaqu.core.views import REGISTRY
+from kaifaqu.reports.models import Bulletin
 from kaifaqu.testing import factories as f
 
 
@@ -70,6 +73,7 @@ OBJECTS = {
     "followup": lambda zone: f.FollowUpFactory(lead__zone=zone),
     "trip": lambda zone: f.TripFactory(zone=zone),
     "agreement": lambda zone: f.AgreementFactory(lead__zone=zone),
+    "bulletin": lambda zone: Bulletin.objects.create(month=datetime.date(2025, 9, 1), level="city", city=zone.city),
 }
 # Reference data every signed-in user reads (the catalogue and the holiday calendar).
 SHARED = {"proceduretype", "calendaryear", "holiday", "sourceregion", "promotionmode"}

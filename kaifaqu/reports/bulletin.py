@@ -1,0 +1,203 @@
+"""The monthly bulletin's content: rankings, red projects, overdue problems and procedures, a summary —
+computed from the registers as of the month's end, as JSON-safe data that publishing freezes."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from kaifaqu.approvals.models import Procedure
+from kaifaqu.lib.units import quantize
+from kaifaqu.projects import rates
+from kaifaqu.projects.models import AnnualPlan, Problem, ProblemStatus, Project, ReportCorrection
+from kaifaqu.projects.status import annotate_status
+from kaifaqu.promotion.models import Agreement
+from kaifaqu.zones.models import City, Zone
+
+from .models import Bulletin, BulletinLevel
+
+
+def _num(value):
+    return None if value is None else str(value)
+
+
+def month_end(month: datetime.date) -> datetime.date:
+    return rates.Period(month.year, month.month).end
+
+
+def scope_of(bulletin: Bulletin):
+    """The projects, plans and leads a bulletin covers, and the unit it ranks."""
+    projects = Project.objects.all()
+    plans = AnnualPlan.objects.all()
+    agreements = Agreement.objects.all()
+    procedures = Procedure.objects.all()
+    if bulletin.level == BulletinLevel.CITY:
+        projects = projects.filter(zone__city=bulletin.city)
+        plans = plans.filter(project__zone__city=bulletin.city)
+        agreements = agreements.filter(lead__zone__city=bulletin.city)
+        procedures = procedures.filter(project__zone__city=bulletin.city)
+        return projects, plans, agreements, procedures, "zone", Zone
+    return projects, plans, agreements, procedures, "zone__city", City
+
+
+def build(bulletin: Bulletin) -> dict:
+    """Everything the bulletin says, as of the end of its month."""
+    period = rates.Period(bulletin.month.year, bulletin.month.month)
+    end = period.end
+    projects, plans, agreements, procedures, unit_lookup, unit_model = scope_of(bulletin)
+    total, units = rates.compute(plans, projects, period, group_by=f"project__{unit_lookup}")
+    names = {o.pk: str(o) for o in unit_model.objects.all()}
+    signed = dict(
+        agreements.filter(signed_on__range=(period.start, end))
+        .values_list(f"lead__{unit_lookup}")
+        .annotate(s=Sum("amount"))
+        .order_by()
+    )
+    rows = []
+    keys = {u.key for u in units} | set(signed)
+    by_key = {u.key: u for u in units}
+    for key in keys:
+        if key is None:
+            continue
+        u = by_key.get(key)
+        rows.append(
+            {
+                "unit": names.get(key, "—"),
+                "completion_rate": _num(u.completion_rate) if u else None,
+                "start_resume_rate": _num(u.start_resume_rate) if u else None,
+                "gap": _num(u.gap) if u else None,
+                "completed_yi": _num(u.completed_yi) if u else "0.00",
+                "planned_yi": _num(u.planned_yi) if u else "0.00",
+                "started": (u.new_started + u.cont_resumed) if u else 0,
+                "planned": (u.new_planned + u.cont_planned) if u else 0,
+                "terminated": u.terminated if u else 0,
+                "signed_yi": str(quantize(Decimal(signed.get(key) or 0) / 10000, 2)),
+            }
+        )
+
+    def ranking(field):
+        ranked = sorted(rows, key=lambda r: (r[field] is None, -Decimal(r[field] or 0), r["unit"]))
+        return [{"rank": i + 1, "unit": r["unit"], "value": r[field]} for i, r in enumerate(ranked)]
+
+    red = annotate_status(projects.filter(terminated_on__isnull=True), today=end).filter(colour="red")
+    red_projects = [
+        {
+            "name": p.name,
+            "zone": str(p.zone),
+            "stage": str(p.get_stage_display()),
+            "investment_yi": str(quantize(p.total_investment / 10000, 2)),
+        }
+        for p in red.select_related("zone").order_by("zone__name", "name")[:100]
+    ]
+    overdue_problems = [
+        {
+            "project": str(p.project),
+            "zone": str(p.project.zone),
+            "category": str(p.get_category_display()),
+            "description": p.description,
+            "owner": p.owner_unit,
+            "deadline": p.deadline.isoformat(),
+        }
+        for p in Problem.objects.filter(project__in=projects, deadline__lte=end)
+        .exclude(status=ProblemStatus.CLOSED, closed_on__lte=end)
+        .select_related("project__zone")
+        .order_by("deadline")[:100]
+    ]
+    overdue_procedures = [
+        {"project": str(p.project), "zone": str(p.project.zone), "type": str(p.type), "due_on": p.due_on.isoformat()}
+        for p in procedures.filter(accepted_on__isnull=False, due_on__lt=end)
+        .exclude(completed_on__lte=end)
+        .select_related("project__zone", "type")
+        .order_by("due_on")[:100]
+    ]
+    totals = {
+        "start_resume_rate": _num(total.start_resume_rate),
+        "completion_rate": _num(total.completion_rate),
+        "gap": _num(total.gap),
+        "schedule": _num(total.schedule),
+        "completed_yi": _num(total.completed_yi),
+        "planned_yi": _num(total.planned_yi),
+        "started": total.new_started + total.cont_resumed,
+        "planned": total.new_planned + total.cont_planned,
+        "terminated": total.terminated,
+        "signed_yi": str(quantize(Decimal(sum(signed.values(), Decimal(0))) / 10000, 2)),
+    }
+    content = {
+        "title": str(bulletin),
+        "month": bulletin.month.strftime("%Y-%m"),
+        "period": period.label(),
+        "unit_label": str(_("开发区") if unit_model is Zone else _("地市")),
+        "totals": totals,
+        "units": sorted(rows, key=lambda r: r["unit"]),
+        "rankings": {
+            "completion_rate": ranking("completion_rate"),
+            "start_resume_rate": ranking("start_resume_rate"),
+            "signed_yi": ranking("signed_yi"),
+        },
+        "red_projects": red_projects,
+        "overdue_problems": overdue_problems,
+        "overdue_procedures": overdue_procedures,
+        "has_data": bool(totals["planned"]) or bool(signed),
+    }
+    content["summary"] = summary(content)
+    return content
+
+
+def summary(c: dict) -> str:
+    t = c["totals"]
+    if not c["has_data"]:
+        return _("%(p)s 暂无年度计划与签约数据。") % {"p": c["period"]}
+    parts = [
+        _("%(p)s,纳入年度计划的重点项目 %(n)s 个,已开复工 %(s)s 个,开复工率 %(r)s%%")
+        % {"p": c["period"], "n": t["planned"], "s": t["started"], "r": t["start_resume_rate"] or "—"}
+    ]
+    if t["completion_rate"] is not None:
+        gap = Decimal(t["gap"])
+        direction = _("超序时进度 %(g)s 个百分点") if gap >= 0 else _("落后序时进度 %(g)s 个百分点")
+        parts.append(
+            _("完成投资 %(c)s 亿元,投资完成率 %(r)s%%,") % {"c": t["completed_yi"], "r": t["completion_rate"]}
+            + direction % {"g": abs(gap)}
+        )
+    parts.append(_("签约投资 %(s)s 亿元") % {"s": t["signed_yi"]})
+    if t["terminated"]:
+        parts.append(_("另有终止项目 %(n)s 个未计入") % {"n": t["terminated"]})
+    parts.append(
+        _("红色预警项目 %(r)s 个,逾期未销号问题 %(q)s 个,超期审批事项 %(a)s 项。")
+        % {"r": len(c["red_projects"]), "q": len(c["overdue_problems"]), "a": len(c["overdue_procedures"])}
+    )
+    return ";".join(parts[:-1]) + "。" + parts[-1]
+
+
+def corrections_since(bulletin: Bulletin) -> dict:
+    """What changed after publication: figures that now differ, and the recorded report corrections."""
+    if not bulletin.content or not bulletin.published_at:
+        return {"changed": [], "corrections": []}
+    live = build(bulletin)
+    published = {r["unit"]: r for r in bulletin.content["units"]}
+    changed = []
+    for row in live["units"]:
+        before = published.get(row["unit"], {})
+        for field, label in (
+            ("completion_rate", _("投资完成率")),
+            ("start_resume_rate", _("开复工率")),
+            ("signed_yi", _("签约投资(亿元)")),
+        ):
+            if before.get(field) != row[field]:
+                changed.append(
+                    {"unit": row["unit"], "figure": str(label), "published": before.get(field), "now": row[field]}
+                )
+    _projects, plans, *_rest = scope_of(bulletin)
+    corrections = (
+        ReportCorrection.objects.filter(
+            created_at__gt=bulletin.published_at,
+            report__project__in=plans.values("project"),
+            report__month__year=bulletin.month.year,
+            report__month__lte=bulletin.month,
+        )
+        .select_related("report__project", "corrected_by")
+        .order_by("created_at")
+    )
+    return {"changed": changed, "corrections": list(corrections)}

@@ -1,0 +1,186 @@
+"""The bulletin as .docx (official-document layout), .xlsx (its tables) and .pdf (WeasyPrint).
+
+Layout after GB/T 9704-2012: A4; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm; title in
+小标宋 二号 (22 pt), body in 仿宋_GB2312 三号 (16 pt). Those fonts are often absent; the documents name
+them first and fall back to the fonts the set-up installs (Noto Serif CJK SC, from Debian's
+fonts-noto-cjk), then to common Windows fonts — see FONT_FALLBACKS.
+"""
+
+from __future__ import annotations
+
+import io
+
+from django.template.loader import render_to_string
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from kaifaqu.core.excel import save_workbook
+
+TITLE_FONT = "方正小标宋简体"
+BODY_FONT = "仿宋_GB2312"
+FONT_FALLBACKS = {TITLE_FONT: ["Noto Serif CJK SC", "SimSun"], BODY_FONT: ["FangSong", "Noto Serif CJK SC"]}
+
+TABLES = [
+    ("completion_rate", "投资完成率排名(%)"),
+    ("start_resume_rate", "开复工率排名(%)"),
+    ("signed_yi", "签约投资排名(亿元)"),
+]
+
+
+def _font(run, name: str, size: float, bold: bool = False) -> None:
+    run.font.name = name
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
+    fonts.set(qn("w:eastAsia"), name)
+
+
+def to_docx(c: dict) -> bytes:
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    normal = doc.styles["Normal"]
+    normal.font.name = BODY_FONT
+    normal.font.size = Pt(16)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+
+    title = doc.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(title.add_run(c["title"]), TITLE_FONT, 22)
+    body = doc.add_paragraph()
+    body.paragraph_format.first_line_indent = Pt(32)
+    _font(body.add_run(c["summary"]), BODY_FONT, 16)
+
+    def heading(text):
+        p = doc.add_paragraph()
+        _font(p.add_run(text), "黑体", 16)
+
+    def table(headers, rows):
+        t = doc.add_table(rows=1, cols=len(headers))
+        t.style = "Table Grid"
+        for cell, text in zip(t.rows[0].cells, headers, strict=True):
+            cell.text = ""
+            _font(cell.paragraphs[0].add_run(str(text)), "黑体", 12)
+        for row in rows:
+            cells = t.add_row().cells
+            for cell, value in zip(cells, row, strict=True):
+                cell.text = ""
+                _font(cell.paragraphs[0].add_run("—" if value is None else str(value)), BODY_FONT, 12)
+
+    numbers = ["一", "二", "三", "四", "五", "六"]
+    for i, (field, label) in enumerate(TABLES):
+        heading(f"{numbers[i]}、{c['unit_label']}{label}")
+        table(["名次", c["unit_label"], label], [(r["rank"], r["unit"], r["value"]) for r in c["rankings"][field]])
+    heading(f"{numbers[3]}、红色预警项目")
+    table(
+        ["项目", "开发区", "阶段", "总投资(亿元)"],
+        [(p["name"], p["zone"], p["stage"], p["investment_yi"]) for p in c["red_projects"]],
+    )
+    heading(f"{numbers[4]}、逾期未销号问题")
+    table(
+        ["项目", "开发区", "类别", "责任单位", "时限"],
+        [(p["project"], p["zone"], p["category"], p["owner"], p["deadline"]) for p in c["overdue_problems"]],
+    )
+    heading(f"{numbers[5]}、超期审批事项")
+    table(
+        ["项目", "开发区", "事项", "法定期限"],
+        [(p["project"], p["zone"], p["type"], p["due_on"]) for p in c["overdue_procedures"]],
+    )
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def to_xlsx(c: dict) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "汇总"
+    ws.append([c["title"]])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append([c["summary"]])
+    ws.append([])
+    ws.append(
+        [
+            c["unit_label"],
+            "开复工率(%)",
+            "投资完成率(%)",
+            "较序时进度(百分点)",
+            "完成投资(亿元)",
+            "年度计划(亿元)",
+            "签约投资(亿元)",
+            "终止项目",
+        ]
+    )
+    for r in c["units"]:
+        ws.append(
+            [
+                r["unit"],
+                _n(r["start_resume_rate"]),
+                _n(r["completion_rate"]),
+                _n(r["gap"]),
+                _n(r["completed_yi"]),
+                _n(r["planned_yi"]),
+                _n(r["signed_yi"]),
+                r["terminated"],
+            ]
+        )
+    t = c["totals"]
+    ws.append(
+        [
+            "合计",
+            _n(t["start_resume_rate"]),
+            _n(t["completion_rate"]),
+            _n(t["gap"]),
+            _n(t["completed_yi"]),
+            _n(t["planned_yi"]),
+            _n(t["signed_yi"]),
+            t["terminated"],
+        ]
+    )
+    for field, label in TABLES:
+        sheet = wb.create_sheet(label[:31].replace("(", "").replace(")", "").replace("%", ""))
+        sheet.append(["名次", c["unit_label"], label])
+        for r in c["rankings"][field]:
+            sheet.append([r["rank"], r["unit"], _n(r["value"])])
+    for name, headers, rows in (
+        (
+            "红色预警项目",
+            ["项目", "开发区", "阶段", "总投资(亿元)"],
+            [(p["name"], p["zone"], p["stage"], _n(p["investment_yi"])) for p in c["red_projects"]],
+        ),
+        (
+            "逾期问题",
+            ["项目", "开发区", "类别", "责任单位", "时限"],
+            [(p["project"], p["zone"], p["category"], p["owner"], p["deadline"]) for p in c["overdue_problems"]],
+        ),
+        (
+            "超期审批",
+            ["项目", "开发区", "事项", "法定期限"],
+            [(p["project"], p["zone"], p["type"], p["due_on"]) for p in c["overdue_procedures"]],
+        ),
+    ):
+        sheet = wb.create_sheet(name)
+        sheet.append(headers)
+        for row in rows:
+            sheet.append(list(row))
+    return save_workbook(wb)
+
+
+def _n(value):
+    """Numbers as numbers in the sheet (exact decimals from their string form), "—" stays empty."""
+    from decimal import Decimal
+
+    return None if value in (None, "") else Decimal(value)
+
+
+def to_pdf(c: dict) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string("reports/bulletin_print.html", {"c": c, "tables": TABLES})
+    return HTML(string=html).write_pdf()

@@ -1,0 +1,118 @@
+"""Monthly bulletins (月通报), frozen when published, and background jobs (long exports)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kaifaqu.core.models import TrackedModel
+from kaifaqu.core.scoping import Role, ScopePaths
+from kaifaqu.zones.models import City
+
+
+class BulletinLevel(models.TextChoices):
+    PROVINCE = "province", _("全省")
+    CITY = "city", _("地市")
+
+
+class BulletinStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已发布")
+
+
+class Bulletin(TrackedModel):
+    """A month's bulletin for the province (ranking cities) or a city (ranking its zones).
+
+    ``content`` is filled when it is published and never changes afterwards: reopening it shows
+    exactly what was published; later corrections are listed beside it (reports/bulletin.py).
+    """
+
+    month = models.DateField(_("月份"), help_text=_("该月1日"))
+    level = models.CharField(_("范围"), max_length=16, choices=BulletinLevel.choices)
+    city = models.ForeignKey(
+        City, verbose_name=_("地市"), null=True, blank=True, on_delete=models.PROTECT, related_name="bulletins"
+    )
+    status = models.CharField(_("状态"), max_length=16, choices=BulletinStatus.choices, default=BulletinStatus.DRAFT)
+    content = models.JSONField(_("发布内容"), null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发布人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+
+    scope_paths = ScopePaths(city="city", zone=None, enterprise=None)
+    write_roles = (Role.PROVINCE, Role.CITY)
+    history_exclude = ("created_at", "updated_at", "content")
+
+    class Meta:
+        verbose_name = _("月通报")
+        verbose_name_plural = _("月通报")
+        ordering = ["-month", "level"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(level="province") & Q(city__isnull=True)) | (Q(level="city") & Q(city__isnull=False)),
+                name="bulletin_city_matches_level",
+                violation_error_message=_("地市通报须选择地市,全省通报不选地市"),
+            ),
+            models.UniqueConstraint(
+                fields=["month", "level", "city"],
+                name="bulletin_unique_month_scope",
+                violation_error_message=_("该月该范围的通报已存在"),
+            ),
+        ]
+
+    def __str__(self):
+        scope = str(self.city) if self.city_id else str(_("全省"))
+        return f"{self.month:%Y年%m月} {scope}开发区建设月通报"
+
+    @classmethod
+    def scope_q(cls, scope):
+        """Province bulletins are read by everyone; a city's by the city and its zones."""
+        province = Q(level=BulletinLevel.PROVINCE)
+        if scope.city_id:
+            return province | Q(city_id=scope.city_id)
+        if scope.zone_id:
+            return province | Q(city__zones=scope.zone_id)
+        return province
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("进行中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class Job(models.Model):
+    """A long task run by the worker (manage.py run_jobs): queued, running with progress, done or failed.
+
+    Its state is in the database, so a job interrupted by a restart is picked up again.
+    """
+
+    kind = models.CharField(_("类型"), max_length=32)
+    params = models.JSONField(_("参数"), default=dict)
+    status = models.CharField(_("状态"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("进度(%)"), default=0)
+    message = models.CharField(_("说明"), max_length=500, blank=True)
+    result = models.JSONField(_("结果文件"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("提交人"), on_delete=models.CASCADE, related_name="jobs"
+    )
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    heartbeat = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"], name="job_queue_idx")]
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk}"

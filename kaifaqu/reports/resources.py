@@ -1,0 +1,59 @@
+from django.urls import path
+
+from kaifaqu.core.excel import SheetColumn as C
+from kaifaqu.core.excel import SheetSpec
+from kaifaqu.core.filters import SearchFilterSet
+from kaifaqu.core.views import Col, Resource
+
+from .forms import BulletinForm
+from .models import Bulletin
+
+
+class BulletinFilterSet(SearchFilterSet):
+    search_fields = ("city__name",)
+
+    class Meta:
+        model = Bulletin
+        fields = ["q", "level", "status"]
+
+
+class BulletinSheet(SheetSpec):
+    model = Bulletin
+    key = ("month", "level", "city")
+    importable = False
+    columns = [C("month"), C("level"), C("city"), C("status")]
+
+
+class BulletinResource(Resource):
+    model = Bulletin
+    url_prefix = "bulletins"
+    filterset_class = BulletinFilterSet
+    form_class = BulletinForm
+    sheet_class = BulletinSheet
+    detail_template = "reports/bulletin_detail.html"
+    list_columns = [
+        Col("month", render=lambda b: b.month.strftime("%Y-%m"), link=True),
+        Col("level"),
+        Col("city"),
+        Col("status"),
+        Col("published_at"),
+    ]
+    list_select_related = ("city",)
+
+    @classmethod
+    def extra_urls(cls):
+        from . import views
+
+        return [
+            path("bulletins/<int:pk>/publish/", views.publish, name="bulletin_publish"),
+            path("bulletins/<int:pk>/export/", views.export, name="bulletin_export"),
+            path("jobs/<int:pk>/", views.job_page, name="job_detail"),
+            path("jobs/<int:pk>/download/<str:fmt>/", views.job_download, name="job_download"),
+        ]
+
+    @classmethod
+    def detail_context(cls, obj, request):
+        from .bulletin import build, corrections_since
+
+        content = obj.content or build(obj)
+        return {"c": content, "frozen": obj.content is not None, "since": corrections_since(obj)}
