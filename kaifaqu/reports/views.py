@@ -97,6 +97,17 @@ def dashboard_page(request):
             {"name": r["label"], "value": r["open"], "overdue": r["overdue"], "url": r["url"]}
             for r in data["problems"]["rows"]
         ],
+        # The Shanxi map: cities coloured by investment completion rate (province view only).
+        "map": [
+            {
+                "name": f"{u.label}市",
+                "value": float(u.completion_rate) if u.completion_rate is not None else None,
+                "url": u.dashboard,
+            }
+            for u in data["units"]
+        ]
+        if key == "city"
+        else [],
     }
     ctx = {
         "form": form,

@@ -33,3 +33,24 @@ def test_dashboard_charts_render_and_a_bar_drills_down(page, login, alice, zone_
     expect(page).to_have_url(re.compile(r"/projects/\?stage=reserve"))
     expect(page.locator("#results")).to_contain_text("乙项目")
     expect(page.locator("#results")).not_to_contain_text("甲项目")
+
+
+def test_province_and_city_dashboards_render_with_the_map_and_drill_into_a_city(
+    page, login, province_user, city_user, zone_a
+):
+    started = f.ProjectFactory(zone=zone_a, name="甲项目", **f.reached("started", D(2025, 3, 1)))
+    AnnualPlan.objects.create(project=started, year=2025, kind="new_start", planned_investment=Decimal("1000"))
+    login(page, province_user)
+    page.goto("/dashboard/?year=2025&month=9")
+    expect(page.locator("#chart-map canvas")).to_have_count(1)
+    expect(page.locator("#chart-map")).to_have_attribute("data-ready", "1")
+    page.locator("#units-table a", has_text="大同").click()  # the city's own dashboard
+    expect(page).to_have_url(re.compile(r"city=\d+"))
+    expect(page.locator("#kpi-start-resume")).to_have_text("100.0%")
+
+    city_page = page.context.browser.new_context(base_url=page.url.split("/dashboard")[0], locale="zh-CN").new_page()
+    login(city_page, city_user)
+    city_page.goto("/dashboard/?year=2025&month=9")
+    expect(city_page.locator("#chart-stages canvas")).to_have_count(1)
+    expect(city_page.locator("#units-table")).to_contain_text(zone_a.name)
+    city_page.context.close()
