@@ -210,3 +210,5 @@ KFQ_DUE_SOON_DAYS = int(os.environ.get("KFQ_DUE_SOON_DAYS", "3"))
 KFQ_LEAD_STALE_DAYS = int(os.environ.get("KFQ_LEAD_STALE_DAYS", "30"))
 # The demo database says so on every page (set by the run command).
 KFQ_DEMO = _env_bool("KFQ_DEMO")
+# List exports larger than this run as background jobs (the page shows progress, the file waits).
+KFQ_SYNC_EXPORT_ROWS = int(os.environ.get("KFQ_SYNC_EXPORT_ROWS", "5000"))

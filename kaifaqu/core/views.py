@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -211,11 +212,18 @@ class ListView(ResourceView):
             order = options[key]
             qs = qs.order_by(("-" if sort.startswith("-") else "") + order, "pk")
         if request.GET.get("export") == "xlsx":
+            if qs.count() > settings.KFQ_SYNC_EXPORT_ROWS:  # large: in the background, with progress
+                from kaifaqu.reports import jobs
+
+                params = request.GET.copy()
+                params.pop("export", None)
+                job = jobs.enqueue(
+                    "list_export", {"slug": self.resource.slug(), "query": params.urlencode()}, request.user
+                )
+                return redirect("job_detail", pk=job.pk)
             sheet = self.resource.sheet_class(request.user)
-            resp = HttpResponse(sheet.export(qs), content_type=XLSX_CONTENT_TYPE)
             name = f"{self.model._meta.verbose_name_plural}-{datetime.date.today():%Y%m%d}.xlsx"
-            resp["Content-Disposition"] = content_disposition(name)
-            return resp
+            return xlsx_response(sheet.export(qs), name)
         qs = qs.select_related(*self.resource.list_select_related).prefetch_related(
             *self.resource.list_prefetch_related
         )
@@ -273,6 +281,12 @@ def _field_label(model, dotted: str) -> str:
         label = str(f.verbose_name)
         current = f.related_model if f.is_relation else current
     return label
+
+
+def xlsx_response(data: bytes, filename: str) -> HttpResponse:
+    resp = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
+    resp["Content-Disposition"] = content_disposition(filename)
+    return resp
 
 
 def content_disposition(name: str) -> str:
@@ -399,9 +413,7 @@ class ImportView(ResourceView):
 class TemplateView(ResourceView):
     def get(self, request):
         sheet = self.resource.sheet_class(request.user)
-        resp = HttpResponse(sheet.template(), content_type=XLSX_CONTENT_TYPE)
-        resp["Content-Disposition"] = content_disposition(f"{self.model._meta.verbose_name_plural}-导入模板.xlsx")
-        return resp
+        return xlsx_response(sheet.template(), f"{self.model._meta.verbose_name_plural}-导入模板.xlsx")
 
 
 class AutocompleteView(ResourceView):

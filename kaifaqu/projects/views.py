@@ -18,8 +18,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from kaifaqu.core.excel import table_workbook
 from kaifaqu.core.forms import add_errors, style_fields
 from kaifaqu.core.scoping import can_write, scope_for
+from kaifaqu.core.views import xlsx_response
 from kaifaqu.zones.models import City, IndustryChain, Park, Zone
 
 from . import rates, services
@@ -134,6 +136,49 @@ def rates_page(request):
             {"rates": r, "links": {f: drill_url(params, f) for f in figures} if params is not None else {}}
             for r, params in rows
         ]
+    if "total" in ctx and request.GET.get("export") == "xlsx":
+        headers = [
+            _("单位"),
+            _("新开工计划"),
+            _("已开工"),
+            _("开工率(%)"),
+            _("续建"),
+            _("已复工"),
+            _("复工率(%)"),
+            _("开复工率(%)"),
+            _("终止"),
+            _("年度计划投资(万元)"),
+            _("完成投资(万元)"),
+            _("投资完成率(%)"),
+            _("较序时进度(百分点)"),
+            _("应达效"),
+            _("已达效"),
+            _("项目达产率(%)"),
+        ]
+        rows = [
+            [
+                r.label,
+                r.new_planned,
+                r.new_started,
+                r.start_rate,
+                r.cont_planned,
+                r.cont_resumed,
+                r.resume_rate,
+                r.start_resume_rate,
+                r.terminated,
+                r.planned_investment,
+                r.completed,
+                r.completion_rate,
+                r.gap,
+                r.capacity_due,
+                r.capacity_reached,
+                r.capacity_rate,
+            ]
+            for r in (row["rates"] for row in ctx["rows"])
+        ]
+        name = f"三率-{ctx['period'].year}-{ctx['period'].month:02d}.xlsx"
+        return xlsx_response(table_workbook(_("三率"), headers, rows), name)
+    ctx["export_url"] = "?" + urlencode({**request.GET.dict(), "export": "xlsx"})
     return render(request, "projects/rates.html", ctx, status=200 if "total" in ctx else 400)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import random
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
@@ -17,8 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kaifaqu.core.excel import table_workbook
 from kaifaqu.core.forms import style_fields
 from kaifaqu.core.scoping import Role, scope_for
+from kaifaqu.core.views import xlsx_response
 from kaifaqu.zones.models import City, IndustryChain, Zone
 
 from . import stats
@@ -90,6 +93,36 @@ def funnel_for(user, params: dict):
 @login_required
 def funnel_page(request):
     ctx = {"title": _("招商漏斗与统计"), **funnel_for(request.user, request.GET.dict())}
+    if "total" in ctx and request.GET.get("export") == "xlsx":
+        headers = [
+            ctx["group_label"],
+            *[label for _v, label in LeadStage.choices],
+            _("跟进次数"),
+            _("外出招商"),
+            _("期内签约"),
+            _("签约额(万元)"),
+            _("已开工"),
+            _("终止"),
+            _("签约项目开工率(%)"),
+            _("接触至签约(天)"),
+        ]
+        rows = [
+            [
+                str(r.label),
+                *[r.reached.get(v, 0) for v, _l in LeadStage.choices],
+                r.contacts,
+                r.trips,
+                r.signed,
+                r.signed_amount,
+                r.started,
+                r.terminated,
+                r.start_rate,
+                r.avg_days_to_sign,
+            ]
+            for r in [*ctx["rows"], ctx["total"]]
+        ]
+        return xlsx_response(table_workbook(_("招商统计"), headers, rows), f"招商统计-{ctx['start']}-{ctx['end']}.xlsx")
+    ctx["export_url"] = "?" + urlencode({**request.GET.dict(), "export": "xlsx"})
     return render(request, "promotion/funnel.html", ctx, status=200 if "total" in ctx else 400)
 
 

@@ -47,6 +47,7 @@ class BulletinResource(Resource):
         return [
             path("bulletins/<int:pk>/publish/", views.publish, name="bulletin_publish"),
             path("bulletins/<int:pk>/export/", views.export, name="bulletin_export"),
+            path("jobs/", views.job_list, name="job_list"),
             path("jobs/<int:pk>/", views.job_page, name="job_detail"),
             path("jobs/<int:pk>/download/<str:fmt>/", views.job_download, name="job_download"),
         ]

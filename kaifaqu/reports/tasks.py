@@ -24,3 +24,22 @@ def export_bulletin(job):
         progress(job, 75, _("正在生成 PDF"))
         files["pdf"] = write_file(job, f"bulletin-{stem}.pdf", exporters.to_pdf(content))
     return files
+
+
+@handler("list_export")
+def export_list(job):
+    """A large list export (any registry or ledger with its filters), for the user who asked."""
+    from django.http import HttpRequest, QueryDict
+
+    from kaifaqu.core.views import REGISTRY, filtered_queryset
+
+    resource = next(r for r in REGISTRY.values() if r.slug() == job.params["slug"])
+    request = HttpRequest()
+    request.user = job.created_by
+    request.GET = QueryDict(job.params.get("query", ""))
+    progress(job, 10, _("正在查询"))
+    queryset, _filters = filtered_queryset(resource, request)
+    progress(job, 30, _("正在写入 Excel"))
+    data = resource.sheet_class(job.created_by).export(queryset)
+    name = f"{resource.slug()}-{job.pk}.xlsx"
+    return {"xlsx": write_file(job, name, data)}

@@ -18,10 +18,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
-from kaifaqu.core.excel import XLSX_CONTENT_TYPE, save_workbook
+from kaifaqu.core.excel import save_workbook
 from kaifaqu.core.forms import style_fields
 from kaifaqu.core.scoping import can_write
-from kaifaqu.core.views import content_disposition
+from kaifaqu.core.views import xlsx_response
 from kaifaqu.projects import rates
 from kaifaqu.projects.views import default_period, drill_url
 from kaifaqu.zones.models import City, Zone
@@ -162,9 +162,7 @@ def export_units(data, period) -> HttpResponse:
                 r.terminated,
             ]
         )
-    resp = HttpResponse(save_workbook(wb), content_type=XLSX_CONTENT_TYPE)
-    resp["Content-Disposition"] = content_disposition(f"工作看板-{period.year}-{period.month:02d}.xlsx")
-    return resp
+    return xlsx_response(save_workbook(wb), f"工作看板-{period.year}-{period.month:02d}.xlsx")
 
 
 @login_required
@@ -221,3 +219,10 @@ def job_download(request, pk, fmt):
     if not path.exists():
         raise Http404
     return FileResponse(path.open("rb"), as_attachment=True, filename=name)
+
+
+@login_required
+def job_list(request):
+    """The user's background jobs: results stay downloadable here."""
+    items = Job.objects.filter(created_by=request.user)[:100]
+    return render(request, "reports/jobs.html", {"jobs": items, "title": _("我的后台任务")})

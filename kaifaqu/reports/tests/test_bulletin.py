@@ -177,3 +177,20 @@ def test_a_job_interrupted_by_a_restart_is_run_again(province_user, bulletin, se
 def test_jobs_are_private_to_their_owner(client_for, province_user, alice, bulletin):
     job = jobs.enqueue("bulletin_export", {"bulletin": bulletin.pk}, province_user)
     assert client_for(alice).get(reverse("job_detail", args=[job.pk])).status_code == 404
+
+
+def test_a_large_list_export_runs_in_the_background(client_for, alice, zone_a, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.KFQ_SYNC_EXPORT_ROWS = 2
+    for i in range(3):
+        f.ParkFactory(zone=zone_a, name=f"园{i}")
+    c = client_for(alice)
+    r = c.get(reverse("park_list"), {"q": "园", "export": "xlsx"})
+    job = Job.objects.get()
+    assert r["Location"] == reverse("job_detail", args=[job.pk]) and job.params["query"] == "q=%E5%9B%AD"
+    jobs.work(once=True)
+    job.refresh_from_db()
+    data = b"".join(c.get(reverse("job_download", args=[job.pk, "xlsx"])).streaming_content)
+    rows = list(load_workbook(io.BytesIO(data)).worksheets[0].iter_rows(values_only=True))
+    assert sorted(r[1] for r in rows[1:]) == ["园0", "园1", "园2"]
+    assert str(job.pk) in c.get(reverse("job_list")).content.decode()

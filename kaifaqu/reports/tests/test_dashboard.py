@@ -73,3 +73,14 @@ def test_an_outsiders_zone_cannot_be_chosen(client_for, charlie, zone_a, ledgers
     assert r.status_code == 400
     r = client_for(charlie).get(reverse("dashboard"), {"year": 2025, "month": 9})
     assert r.context["data"]["rates"].new_planned == 1  # only zone B's project
+
+
+def test_rates_and_funnel_tables_export_to_excel(client_for, province_user, ledgers):
+    r = client_for(province_user).get(reverse("project_rates"), {"year": 2025, "month": 9, "export": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(r.content)).worksheets[0].iter_rows(values_only=True))
+    assert rows[0][0] == "单位" and rows[-1][0] == "合计" and rows[-1][1] == 3  # three new starts planned
+    r = client_for(province_user).get(
+        reverse("promotion_funnel"), {"start": "2020-01-01", "end": "2025-12-31", "export": "xlsx"}
+    )
+    rows = list(load_workbook(io.BytesIO(r.content)).worksheets[0].iter_rows(values_only=True))
+    assert rows[0][1] == "线索" and rows[-1][0] == "合计" and rows[-1][1] == 1
