@@ -212,3 +212,5 @@ KFQ_LEAD_STALE_DAYS = int(os.environ.get("KFQ_LEAD_STALE_DAYS", "30"))
 KFQ_DEMO = _env_bool("KFQ_DEMO")
 # List exports larger than this run as background jobs (the page shows progress, the file waits).
 KFQ_SYNC_EXPORT_ROWS = int(os.environ.get("KFQ_SYNC_EXPORT_ROWS", "5000"))
+# Imports larger than this (bytes) are checked and written by a background job.
+KFQ_SYNC_IMPORT_BYTES = int(os.environ.get("KFQ_SYNC_IMPORT_BYTES", str(512 * 1024)))

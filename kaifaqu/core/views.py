@@ -405,6 +405,16 @@ class ImportView(ResourceView):
             ctx["missing_file"] = True
             return render(request, "core/object_import.html", ctx, status=400)
         dry_run = bool(request.POST.get("dry_run"))
+        if upload.size > settings.KFQ_SYNC_IMPORT_BYTES:  # large: checked and written in the background
+            from kaifaqu.reports import jobs
+
+            job = jobs.enqueue(
+                "list_import", {"slug": self.resource.slug(), "dry_run": dry_run, "upload": "upload.xlsx"}, request.user
+            )
+            with (jobs.job_dir(job) / "upload.xlsx").open("wb") as fh:
+                for chunk in upload.chunks():
+                    fh.write(chunk)
+            return redirect("job_detail", pk=job.pk)
         result = self.resource.sheet_class(request.user).import_file(upload, dry_run=dry_run)
         ctx.update(result=result, dry_run=dry_run, filename=upload.name)
         return render(request, "core/object_import.html", ctx, status=200 if result.ok else 400)

@@ -23,7 +23,7 @@ def export_bulletin(job):
     if "pdf" in job.params.get("formats", ["pdf"]):
         progress(job, 75, _("正在生成 PDF"))
         files["pdf"] = write_file(job, f"bulletin-{stem}.pdf", exporters.to_pdf(content))
-    return files
+    return {"files": files}
 
 
 @handler("list_export")
@@ -42,4 +42,28 @@ def export_list(job):
     progress(job, 30, _("正在写入 Excel"))
     data = resource.sheet_class(job.created_by).export(queryset)
     name = f"{resource.slug()}-{job.pk}.xlsx"
-    return {"xlsx": write_file(job, name, data)}
+    return {"files": {"xlsx": write_file(job, name, data)}}
+
+
+@handler("list_import")
+def import_list(job):
+    """A large all-or-nothing import: the same checks as on the page; every row error is kept for the user."""
+    from kaifaqu.core.views import REGISTRY
+
+    from .jobs import job_dir
+
+    resource = next(r for r in REGISTRY.values() if r.slug() == job.params["slug"])
+    progress(job, 10, _("正在读取与校验"))
+    path = job_dir(job) / job.params["upload"]
+    with path.open("rb") as fh:
+        result = resource.sheet_class(job.created_by).import_file(fh, dry_run=job.params.get("dry_run", False))
+    path.unlink()
+    report = {
+        "ok": result.ok,
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "dry_run": job.params.get("dry_run", False),
+        "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in result.errors],
+    }
+    return {"files": {}, "import": report}

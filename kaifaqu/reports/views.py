@@ -212,7 +212,7 @@ def job_page(request, pk):
 @login_required
 def job_download(request, pk, fmt):
     job = _job_for(request, pk)
-    name = job.result.get(fmt) if job.status == JobStatus.DONE else None
+    name = job.result.get("files", {}).get(fmt) if job.status == JobStatus.DONE else None
     if not name:
         raise Http404
     path = jobs.job_dir(job) / name

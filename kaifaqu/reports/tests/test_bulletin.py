@@ -141,7 +141,7 @@ def test_export_runs_as_a_job_with_progress_and_downloads(
     assert r["Location"] == reverse("job_detail", args=[job.pk]) and job.status == JobStatus.QUEUED
     assert jobs.work(once=True) == 1
     job.refresh_from_db()
-    assert job.status == JobStatus.DONE and job.progress == 100 and set(job.result) == {"docx", "xlsx", "pdf"}
+    assert job.status == JobStatus.DONE and job.progress == 100 and set(job.result["files"]) == {"docx", "xlsx", "pdf"}
     assert "下载 DOCX" in c.get(reverse("job_detail", args=[job.pk])).content.decode()
     download = c.get(reverse("job_download", args=[job.pk, "xlsx"]))
     assert download.status_code == 200 and b"".join(download.streaming_content)[:2] == b"PK"
@@ -194,3 +194,33 @@ def test_a_large_list_export_runs_in_the_background(client_for, alice, zone_a, s
     rows = list(load_workbook(io.BytesIO(data)).worksheets[0].iter_rows(values_only=True))
     assert sorted(r[1] for r in rows[1:]) == ["园0", "园1", "园2"]
     assert str(job.pk) in c.get(reverse("job_list")).content.decode()
+
+
+def test_a_large_import_runs_in_the_background_and_reports_every_error(client_for, alice, zone_a, settings, tmp_path):
+    from openpyxl import Workbook
+
+    from kaifaqu.zones.models import Park
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.KFQ_SYNC_IMPORT_BYTES = 10
+    wb = Workbook()
+    wb.active.append(["所属开发区", "名称", "面积(亩)"])
+    wb.active.append([zone_a.name, "东园", "10"])
+    wb.active.append([zone_a.name, "西园", "很大"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    buf.seek(0)
+    buf.name = "parks.xlsx"
+    c = client_for(alice)
+    r = c.post(reverse("park_import"), {"file": buf})
+    job = Job.objects.get()
+    assert r["Location"] == reverse("job_detail", args=[job.pk])
+    jobs.work(once=True)
+    job.refresh_from_db()
+    report = job.result["import"]
+    assert not report["ok"] and report["errors"] == [
+        {"row": 3, "column": "面积(亩)", "message": "应为数字,当前为“很大”"}
+    ]
+    assert not Park.objects.exists()  # all or nothing
+    assert "应为数字" in c.get(reverse("job_detail", args=[job.pk])).content.decode()
+    assert not (jobs.job_dir(job) / "upload.xlsx").exists()
