@@ -18,8 +18,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kaifaqu.accounts.models import User
+from kaifaqu.core.excel import table_workbook
 from kaifaqu.core.forms import style_fields
 from kaifaqu.core.scoping import Role, can_write, scope_for
+from kaifaqu.core.views import xlsx_response
 from kaifaqu.lib.units import percent
 from kaifaqu.projects.models import Project
 from kaifaqu.zones.models import Zone
@@ -87,6 +89,21 @@ def agents(request):
         due_soon_count=Count("procedures", filter=status_q("due_soon", today, prefix="procedures__")),
         done_count=Count("procedures", filter=Q(procedures__completed_on__isnull=False)),
     ).order_by("zone__name", "-agent_rank", "username")
+    if request.GET.get("export") == "xlsx":
+        headers = [_("开发区"), _("姓名"), _("岗位"), _("在办"), _("即将到期"), _("已超期"), _("已办结")]
+        rows = [
+            [
+                str(u.zone),
+                str(u),
+                u.get_agent_rank_display(),
+                u.open_count,
+                u.due_soon_count,
+                u.overdue_count,
+                u.done_count,
+            ]
+            for u in people
+        ]
+        return xlsx_response(table_workbook(_("代办人员"), headers, rows), "代办中心人员.xlsx")
     return render(request, "approvals/agents.html", {"title": _("代办中心人员与工作量"), "people": people})
 
 
@@ -132,7 +149,7 @@ def _stats(queryset, group: str, today):
 def stats(request):
     today = timezone.localdate()
     default = {"start": today.replace(month=1, day=1), "end": today}
-    form = PeriodForm(request.GET or default)
+    form = PeriodForm({**default, **request.GET.dict()})
     ctx = {"title": _("代办统计"), "form": form}
     if form.is_valid():
         period = Procedure.objects.for_user(request.user).filter(
@@ -144,6 +161,22 @@ def stats(request):
             dict(r, label=zones.get(r["project__zone"], "—")) for r in _stats(period, "project__zone", today)
         ]
         ctx["by_agent"] = [dict(r, label=people.get(r["agent"], _("未分配"))) for r in _stats(period, "agent", today)]
+    if form.is_valid() and request.GET.get("export") == "xlsx":
+        headers = [
+            _("分组"),
+            _("单位/人员"),
+            _("办结事项"),
+            _("平均用时"),
+            _("压缩率(%)"),
+            _("超期办结"),
+            _("在办超期"),
+        ]
+        rows = [
+            [str(group), r["label"], r["handled"], r["avg_days"], r["compression"], r["late"], r["overdue"]]
+            for group, items in ((_("开发区"), ctx["by_zone"]), (_("代办员"), ctx["by_agent"]))
+            for r in items
+        ]
+        return xlsx_response(table_workbook(_("代办统计"), headers, rows), "代办统计.xlsx")
     return render(request, "approvals/stats.html", ctx, status=200 if form.is_valid() else 400)
 
 
@@ -160,6 +193,21 @@ def reminder_lists(procedures, today):
 def reminders(request):
     today = timezone.localdate()
     ctx = {"title": _("到期提醒"), **reminder_lists(Procedure.objects.for_user(request.user), today)}
+    if request.GET.get("export") == "xlsx":
+        headers = [_("状态"), _("项目"), _("事项"), _("法定期限"), _("剩余"), _("代办员")]
+        rows = [
+            [
+                str(label),
+                str(row["p"].project),
+                str(row["p"].type),
+                row["p"].due_on,
+                row["clock"].remaining,
+                str(row["p"].agent or ""),
+            ]
+            for label, key in ((_("已超期"), "overdue"), (_("即将到期"), "due_soon"))
+            for row in ctx[key]
+        ]
+        return xlsx_response(table_workbook(_("到期提醒"), headers, rows), "到期提醒.xlsx")
     return render(request, "approvals/reminders.html", ctx)
 
 

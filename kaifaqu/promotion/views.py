@@ -151,6 +151,10 @@ def board(request):
 def reserve(request):
     leads = Lead.objects.for_user(request.user)
     matrix = stats.reserve_matrix(leads)
+    if request.GET.get("export") == "xlsx":
+        headers = [_("产业链"), _("可能性高"), _("中"), _("低"), _("意向投资(万元)")]
+        rows = [[e["name"], e["high"], e["medium"], e["low"], e["amount"]] for e in matrix.values()]
+        return xlsx_response(table_workbook(_("项目储备库"), headers, rows), "项目储备库.xlsx")
     ctx = {
         "title": _("项目储备库"),
         "matrix": matrix,

@@ -5,6 +5,7 @@ import threading
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from playwright.sync_api import expect
 
 from kaifaqu.projects.models import AnnualPlan
@@ -27,7 +28,14 @@ def test_export_a_bulletin_and_download_the_word_file(page, login, province_user
     expect(page.locator("#summary")).to_contain_text("开复工率 100.0%")
     page.locator("#export-bulletin").click()
     expect(page.locator("#job-status")).to_be_visible()
-    worker = threading.Thread(target=jobs.work, kwargs={"once": True})
+
+    def run_worker():
+        try:
+            jobs.work(once=True)
+        finally:
+            connection.close()  # the thread's own connection, or PostgreSQL cannot drop the test database
+
+    worker = threading.Thread(target=run_worker)
     worker.start()
     worker.join(timeout=60)
     expect(page.locator("#download-docx")).to_be_visible(timeout=20_000)  # htmx polls the job every second

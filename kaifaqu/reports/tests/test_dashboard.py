@@ -84,3 +84,10 @@ def test_rates_and_funnel_tables_export_to_excel(client_for, province_user, ledg
     )
     rows = list(load_workbook(io.BytesIO(r.content)).worksheets[0].iter_rows(values_only=True))
     assert rows[0][1] == "线索" and rows[-1][0] == "合计" and rows[-1][1] == 1
+
+
+@pytest.mark.parametrize("name", ["approvals_agents", "approvals_stats", "approvals_reminders", "promotion_reserve"])
+def test_every_summary_table_exports_to_excel(client_for, province_user, name):
+    r = client_for(province_user).get(reverse(name), {"export": "xlsx"})
+    assert r.status_code == 200 and r.content[:2] == b"PK"
+    assert load_workbook(io.BytesIO(r.content)).worksheets[0].max_row >= 1
