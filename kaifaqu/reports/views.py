@@ -57,9 +57,18 @@ class DashboardForm(forms.Form):
         return data
 
 
+def refuse_outside_scope(request) -> None:
+    """A city or zone the user may not see is not found (404), like any record outside the scope."""
+    for name, model in (("city", City), ("zone", Zone)):
+        value = request.GET.get(name)
+        if value and value.isdigit() and not model.objects.for_user(request.user).filter(pk=value).exists():
+            raise Http404
+
+
 @login_required
 def dashboard_page(request):
     year, month = default_period(timezone.localdate())
+    refuse_outside_scope(request)
     form = DashboardForm({"year": year, "month": month, **request.GET.dict()}, user=request.user)
     if not form.is_valid():
         return render(request, "reports/dashboard.html", {"form": form, "title": _("工作看板")}, status=400)

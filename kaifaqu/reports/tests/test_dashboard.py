@@ -70,7 +70,9 @@ def test_bad_periods_are_refused_with_a_message(client_for, alice, params, messa
 
 def test_an_outsiders_zone_cannot_be_chosen(client_for, charlie, zone_a, ledgers):
     r = client_for(charlie).get(reverse("dashboard"), {"year": 2025, "month": 9, "zone": zone_a.pk})
-    assert r.status_code == 400
+    assert r.status_code == 404
+    r = client_for(charlie).get(reverse("dashboard"), {"year": 2025, "month": 9, "city": zone_a.city_id})
+    assert r.status_code == 404
     r = client_for(charlie).get(reverse("dashboard"), {"year": 2025, "month": 9})
     assert r.context["data"]["rates"].new_planned == 1  # only zone B's project
 
