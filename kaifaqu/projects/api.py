@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from kaifaqu.core.api import ServiceSerializer, model_serializer, scoped_viewset, to_drf
 
 from . import resources
+from .forms import ProjectForm
 from .models import (
     AnnualPlan,
     Campaign,
@@ -22,35 +23,8 @@ from .models import (
 from .services import check_meeting_projects, save_project, save_report
 from .views import drill_url, rates_for
 
-PROJECT_FIELDS = [
-    "id",
-    "code",
-    "name",
-    "enterprise",
-    "zone",
-    "park",
-    "chain",
-    "nature",
-    "is_transformation",
-    "key_level",
-    "total_investment",
-    "land_area",
-    "expected_output",
-    "expected_tax",
-    "actual_output",
-    "liaison_leader",
-    "construction_content",
-    "planned_sign_on",
-    "signed_on",
-    "planned_start_on",
-    "started_on",
-    "planned_production_on",
-    "producing_on",
-    "planned_capacity_on",
-    "capacity_on",
-    "terminated_on",
-    "termination_reason",
-]
+# The API edits the same fields as the page's form (one list).
+PROJECT_FIELDS = ["id", *ProjectForm.Meta.fields]
 
 
 class ProjectSerializer(ServiceSerializer):
