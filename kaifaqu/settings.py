@@ -214,3 +214,5 @@ KFQ_DEMO = _env_bool("KFQ_DEMO")
 KFQ_SYNC_EXPORT_ROWS = int(os.environ.get("KFQ_SYNC_EXPORT_ROWS", "5000"))
 # Imports larger than this (bytes) are checked and written by a background job.
 KFQ_SYNC_IMPORT_BYTES = int(os.environ.get("KFQ_SYNC_IMPORT_BYTES", str(512 * 1024)))
+# Shared by every web worker (the public progress query's failure counter must not be per process).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "kfq_cache"}}
