@@ -144,7 +144,7 @@ class Bundle(TrackedModel):
     issued_on = models.DateField(_("实际同发日期"), null=True, blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=BundleStatus.choices, default=BundleStatus.PLANNED)
 
-    scope_paths = ScopePaths(city="project__zone__city", zone="project__zone", enterprise="project__enterprise")
+    scope_paths = ScopePaths.through("project")
     write_roles = ZONE_WRITERS
     history_parent = "project"
 
@@ -195,7 +195,7 @@ class Procedure(TrackedModel):
     days_used = models.PositiveSmallIntegerField(_("实际用时(天)"), null=True, blank=True, editable=False)
     clock_error = models.CharField(_("计时异常"), max_length=200, blank=True, editable=False)
 
-    scope_paths = ScopePaths(city="project__zone__city", zone="project__zone", enterprise="project__enterprise")
+    scope_paths = ScopePaths.through("project")
     write_roles = ZONE_WRITERS
     history_parent = "project"
     history_exclude = ("created_at", "updated_at", "due_on", "days_used", "clock_error")
@@ -291,11 +291,7 @@ class ProcedurePause(TrackedModel):
     reason = models.CharField(_("暂停原因"), max_length=16, choices=PauseReason.choices)
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
-    scope_paths = ScopePaths(
-        city="procedure__project__zone__city",
-        zone="procedure__project__zone",
-        enterprise="procedure__project__enterprise",
-    )
+    scope_paths = ScopePaths.through("procedure__project")
     write_roles = ZONE_WRITERS
     history_parent = "procedure"
 
@@ -334,11 +330,7 @@ class Commitment(TrackedModel):
     )
     checked_on = models.DateField(_("核验日期"), null=True, blank=True)
 
-    scope_paths = ScopePaths(
-        city="procedure__project__zone__city",
-        zone="procedure__project__zone",
-        enterprise="procedure__project__enterprise",
-    )
+    scope_paths = ScopePaths.through("procedure__project")
     write_roles = ZONE_WRITERS
     history_parent = "procedure"
 
@@ -402,7 +394,7 @@ class ProgressAccess(TrackedModel):
     )
     query_code = models.CharField(_("查询码"), max_length=16, default=new_query_code)
 
-    scope_paths = ScopePaths(city="project__zone__city", zone="project__zone", enterprise="project__enterprise")
+    scope_paths = ScopePaths.through("project")
     write_roles = ZONE_WRITERS
     history_parent = "project"
     history_exclude = ("created_at", "updated_at", "query_code")

@@ -75,6 +75,11 @@ class ScopePaths:
     zone: str | None
     enterprise: str | None = None
 
+    @classmethod
+    def through(cls, path: str) -> ScopePaths:
+        """The scope of the record at ``path`` (its project, its lead …): that record's zone, city and enterprise."""
+        return cls(city=f"{path}__zone__city", zone=f"{path}__zone", enterprise=f"{path}__enterprise")
+
 
 def _is_multivalued(model, path: str) -> bool:
     """Whether following ``path`` from ``model`` can reach several rows (needs a subquery)."""

@@ -208,7 +208,7 @@ class Suspension(TrackedModel):
     resumed_on = models.DateField(_("复工日期"), null=True, blank=True)
     reason = models.CharField(_("停工原因"), max_length=300)
 
-    scope_paths = ScopePaths(city="project__zone__city", zone="project__zone", enterprise="project__enterprise")
+    scope_paths = ScopePaths.through("project")
     write_roles = ZONE_WRITERS
     history_parent = "project"
 
@@ -255,7 +255,7 @@ class AnnualPlan(TrackedModel):
         _("复工日期"), null=True, blank=True, help_text=_("续建项目当年复工的日期(计入复工率)")
     )
 
-    scope_paths = ScopePaths(city="project__zone__city", zone="project__zone", enterprise="project__enterprise")
+    scope_paths = ScopePaths.through("project")
     write_roles = ZONE_WRITERS
     history_parent = "project"
 
@@ -312,7 +312,7 @@ class MonthlyReport(TrackedModel):
     )
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
 
-    scope_paths = ScopePaths(city="project__zone__city", zone="project__zone", enterprise="project__enterprise")
+    scope_paths = ScopePaths.through("project")
     write_roles = (*ZONE_WRITERS, Role.ENTERPRISE)
     history_parent = "project"
 
@@ -367,9 +367,7 @@ class ReportCorrection(TrackedModel):
         settings.AUTH_USER_MODEL, verbose_name=_("更正人"), null=True, on_delete=models.PROTECT, related_name="+"
     )
 
-    scope_paths = ScopePaths(
-        city="report__project__zone__city", zone="report__project__zone", enterprise="report__project__enterprise"
-    )
+    scope_paths = ScopePaths.through("report__project")
     write_roles = ZONE_WRITERS
     history_parent = "report"
 
@@ -454,7 +452,7 @@ class CampaignEntry(TrackedModel):
     )
     kind = models.CharField(_("类别"), max_length=16, choices=EntryKind.choices)
 
-    scope_paths = ScopePaths(city="project__zone__city", zone="project__zone", enterprise="project__enterprise")
+    scope_paths = ScopePaths.through("project")
     write_roles = ZONE_WRITERS
     history_parent = "campaign"
 
@@ -537,7 +535,7 @@ class Problem(TrackedModel):
         related_name="+",
     )
 
-    scope_paths = ScopePaths(city="project__zone__city", zone="project__zone", enterprise="project__enterprise")
+    scope_paths = ScopePaths.through("project")
     write_roles = ZONE_WRITERS
     history_parent = "project"
 

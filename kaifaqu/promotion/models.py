@@ -197,7 +197,7 @@ class FollowUp(TrackedModel):
     content = models.TextField(_("内容"))
     next_step = models.CharField(_("下一步"), max_length=300, blank=True)
 
-    scope_paths = ScopePaths(city="lead__zone__city", zone="lead__zone", enterprise="lead__enterprise")
+    scope_paths = ScopePaths.through("lead")
     write_roles = WRITERS
     history_parent = "lead"
 
@@ -268,7 +268,7 @@ class Agreement(TrackedModel):
     amount = models.DecimalField(_("签约金额(万元)"), max_digits=14, decimal_places=2)
     note = models.CharField(_("备注"), max_length=300, blank=True)
 
-    scope_paths = ScopePaths(city="lead__zone__city", zone="lead__zone", enterprise="lead__enterprise")
+    scope_paths = ScopePaths.through("lead")
     write_roles = WRITERS
     history_parent = "lead"
 
