@@ -141,6 +141,11 @@ class Resource:
         return cls.model._default_manager.for_user(user)
 
     @classmethod
+    def autocomplete_text(cls, obj) -> str:
+        """How a record reads in a search-as-you-type list (add what tells namesakes apart)."""
+        return str(obj)
+
+    @classmethod
     def visible_fields(cls, user, names):
         """The detail-page fields ``user`` may read (internal notes can be withheld from some roles)."""
         return names
@@ -428,11 +433,11 @@ class TemplateView(ResourceView):
 
 class AutocompleteView(ResourceView):
     def get(self, request):
-        qs = self.resource.queryset(request.user)
+        qs = self.resource.queryset(request.user).select_related(*self.resource.list_select_related)
         term = request.GET.get("q", "").strip()
         if term and self.resource.filterset_class is not None:
             qs = self.resource.filterset_class({"q": term}, queryset=qs, request=request).qs
-        results = [{"id": o.pk, "text": str(o)} for o in qs[:20]]
+        results = [{"id": o.pk, "text": self.resource.autocomplete_text(o)} for o in qs[:20]]
         return JsonResponse({"results": results})
 
 

@@ -55,7 +55,11 @@ class ProjectForm(ScopedModelForm):
             "terminated_on",
             "termination_reason",
         ]
-        widgets = {"enterprise": AutocompleteSelect("enterprise_autocomplete")}
+        widgets = {
+            "enterprise": AutocompleteSelect("enterprise_autocomplete"),
+            "park": AutocompleteSelect("park_autocomplete"),
+            "chain": AutocompleteSelect("industrychain_autocomplete"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

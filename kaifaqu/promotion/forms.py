@@ -39,7 +39,10 @@ class LeadForm(ScopedModelForm):
             "likelihood_reason",
             "first_contact_on",
         ]
-        widgets = {"enterprise": AutocompleteSelect("enterprise_autocomplete")}
+        widgets = {
+            "enterprise": AutocompleteSelect("enterprise_autocomplete"),
+            "chain": AutocompleteSelect("industrychain_autocomplete"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -56,6 +56,10 @@ class ParkResource(Resource):
     ]
     list_select_related = ("zone",)
 
+    @classmethod
+    def autocomplete_text(cls, obj) -> str:
+        return f"{obj.zone.display_name} · {obj}"
+
 
 class IndustryChainResource(Resource):
     model = IndustryChain
@@ -70,3 +74,7 @@ class IndustryChainResource(Resource):
         Col("group_leader"),
     ]
     list_select_related = ("zone",)
+
+    @classmethod
+    def autocomplete_text(cls, obj) -> str:
+        return f"{obj.zone.display_name} · {obj}"

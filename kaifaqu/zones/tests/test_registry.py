@@ -108,3 +108,14 @@ def test_api_filters_with_the_same_filterset(c, city_a, city_b):
     assert names == ["乙开发区"]
     names = [z["name"] for z in c.get("/api/zones/", {"q": "甲"}).json()["results"]]
     assert names == ["甲开发区"]
+
+
+def test_autocomplete_tells_namesakes_apart_by_zone(c, city_a):
+    one, two = (
+        f.ZoneFactory(name="甲区", short_name="甲", city=city_a),
+        f.ZoneFactory(name="乙区", short_name="乙", city=city_a),
+    )
+    f.IndustryChainFactory(zone=one, name="新能源")
+    f.IndustryChainFactory(zone=two, name="新能源")
+    texts = sorted(r["text"] for r in c.get(reverse("industrychain_autocomplete"), {"q": "新能源"}).json()["results"])
+    assert texts == ["乙 · 新能源", "甲 · 新能源"]
