@@ -25,7 +25,6 @@ from django.db import models, transaction
 from django.db.models import CheckConstraint, UniqueConstraint
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
@@ -643,7 +642,6 @@ def save_workbook(wb) -> bytes:
 
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-IMPORT_HELP = gettext_lazy("按模板填写后上传;任何一行有错误时不会写入任何数据,并列出全部错误。")
 
 
 def table_workbook(title: str, headers: list, rows) -> bytes:

@@ -275,6 +275,14 @@ class ListView(ResourceView):
         return render(request, "core/object_list.html", ctx)
 
 
+def _is_forward_fk(model, name: str) -> bool:
+    try:
+        f = model._meta.get_field(name)
+    except Exception:
+        return False
+    return f.many_to_one or (f.one_to_one and f.concrete)
+
+
 def _field_label(model, dotted: str) -> str:
     current = model
     label = dotted
@@ -321,6 +329,8 @@ class DetailView(ResourceView):
         for r in self.resource.related:
             qs = getattr(obj, r.accessor).all()
             rel_model = qs.model
+            joins = [c for c in r.columns if _is_forward_fk(rel_model, c)]
+            qs = qs.select_related(*joins)
             if hasattr(rel_model._default_manager, "for_user"):
                 qs = qs.filter(pk__in=rel_model._default_manager.for_user(request.user).values("pk"))
             items = list(qs[:100])

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from kaifaqu.lib.units import percent, quantize
 
-from .models import AnnualPlan, MonthlyReport, PlanKind, Project
+from .models import AnnualPlan, MonthlyReport, PlanKind
 
 ZERO = Decimal("0")
 
@@ -226,10 +226,6 @@ def drill_down(projects, period: Period, figure: str):
     condition = plan_figures(period)[figure]
     plan_ids = AnnualPlan.objects.filter(year=period.year).filter(condition).values("project_id")
     return projects.filter(pk__in=plan_ids)
-
-
-def project_queryset_for(plans):
-    return Project.objects.filter(pk__in=plans.values("project_id"))
 
 
 @dataclass

@@ -87,13 +87,11 @@ class AgreementFilterSet(SearchFilterSet):
         fields = ["q", "kind", "zone"]
 
 
-class ListFilterSet(SearchFilterSet):
-    class Meta:
-        model = SourceRegion
-        fields = ["q"]
+def list_filterset(model):
+    """The filters of a configurable list (source regions, promotion modes): search by name."""
+    meta = type("Meta", (), {"model": model, "fields": ["q"]})
+    return type(f"{model.__name__}FilterSet", (SearchFilterSet,), {"Meta": meta})
 
 
-class ModeFilterSet(SearchFilterSet):
-    class Meta:
-        model = PromotionMode
-        fields = ["q"]
+SourceRegionFilterSet = list_filterset(SourceRegion)
+PromotionModeFilterSet = list_filterset(PromotionMode)

@@ -1,7 +1,6 @@
 """Investment promotion (招商引资): leads and their follow-ups, outbound trips, agreements that sign
 leads into key projects, and the configurable lists of source regions and promotion modes."""
 
-import datetime
 import re
 
 from django.conf import settings
@@ -291,7 +290,3 @@ class Agreement(TrackedModel):
             errors["signed_on"] = _("签约日期不能早于首次接触日期")
         if errors:
             raise ValidationError(errors)
-
-
-def days_between(a: datetime.date, b: datetime.date) -> int:
-    return (b - a).days

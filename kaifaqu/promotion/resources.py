@@ -107,7 +107,7 @@ class AgreementResource(Resource):
 class SourceRegionResource(Resource):
     model = SourceRegion
     url_prefix = "source-regions"
-    filterset_class = filters.ListFilterSet
+    filterset_class = filters.SourceRegionFilterSet
     form_class = forms.SourceRegionForm
     sheet_class = sheets.SourceRegionSheet
     list_columns = [Col("name", link=True), Col("order"), Col("is_active")]
@@ -116,7 +116,7 @@ class SourceRegionResource(Resource):
 class PromotionModeResource(Resource):
     model = PromotionMode
     url_prefix = "promotion-modes"
-    filterset_class = filters.ModeFilterSet
+    filterset_class = filters.PromotionModeFilterSet
     form_class = forms.PromotionModeForm
     sheet_class = sheets.PromotionModeSheet
     list_columns = [Col("name", link=True), Col("order"), Col("is_active")]

@@ -69,8 +69,3 @@ def sign(agreement: Agreement) -> Agreement:
             lead.stage = LeadStage.SIGNED
         lead.save()
     return agreement
-
-
-def landed(lead: Lead) -> bool:
-    """Landing is read from the project: registered enterprise and formal start (开工)."""
-    return bool(lead.project_id and lead.project.started_on)

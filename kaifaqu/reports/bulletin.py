@@ -3,7 +3,6 @@ computed from the registers as of the month's end, as JSON-safe data that publis
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 
 from django.db.models import Sum
@@ -22,10 +21,6 @@ from .models import Bulletin, BulletinLevel
 
 def _num(value):
     return None if value is None else str(value)
-
-
-def month_end(month: datetime.date) -> datetime.date:
-    return rates.Period(month.year, month.month).end
 
 
 def scope_of(bulletin: Bulletin):
