@@ -4,9 +4,41 @@ The cast (as in healthchecks' tests): ``alice`` works in zone A (insider), ``bob
 teammate, ``charlie`` works in zone B (outsider to zone A's records).
 """
 
-import pytest
+import os
 
+import pytest
+import time_machine
+
+from kaifaqu.testing import clock
 from kaifaqu.testing import factories as f
+
+
+def pytest_configure(config):
+    # One frozen day for the whole run, shared with the xdist workers through the environment.
+    os.environ.setdefault(clock.ENV, clock.test_date().isoformat())
+    # Translations are compiled by the test set-up itself (the .mo files are not in git).
+    if not hasattr(config, "workerinput"):
+        from django.core.management import call_command
+
+        call_command("compilemessages", verbosity=0, ignore=[".venv"])
+
+
+def pytest_report_header(config):
+    return f"frozen clock: {os.environ[clock.ENV]} 10:00 Asia/Shanghai ({clock.ENV})"
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock():
+    """Every test runs on the frozen day; ``time_machine.travel`` inside a test moves it further."""
+    with time_machine.travel(clock.frozen_moment(clock.test_date()), tick=True) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def today():
+    from django.utils import timezone
+
+    return timezone.localdate()
 
 
 @pytest.fixture(autouse=True)

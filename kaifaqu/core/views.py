@@ -20,6 +20,7 @@ from django.db import models
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views import View
@@ -227,7 +228,7 @@ class ListView(ResourceView):
                 )
                 return redirect("job_detail", pk=job.pk)
             sheet = self.resource.sheet_class(request.user)
-            name = f"{self.model._meta.verbose_name_plural}-{datetime.date.today():%Y%m%d}.xlsx"
+            name = f"{self.model._meta.verbose_name_plural}-{timezone.localdate():%Y%m%d}.xlsx"
             return xlsx_response(sheet.export(qs), name)
         qs = qs.select_related(*self.resource.list_select_related).prefetch_related(
             *self.resource.list_prefetch_related

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from kaifaqu.core.history import change_context, record_bulk, serialize
 from kaifaqu.core.models import ChangeAction, ChangeSource
@@ -93,7 +94,7 @@ def _bulk(model, objs, history):
 
 
 def last_full_month(today: datetime.date | None = None) -> datetime.date:
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     return (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
 
 

@@ -1,7 +1,6 @@
-import datetime
-
 import django_filters
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.core.filters import ScopedChoiceFilter, SearchFilterSet, YesNoFilter
@@ -127,7 +126,7 @@ class ProblemFilterSet(SearchFilterSet):
     def by_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        overdue = queryset.filter(deadline__lt=datetime.date.today()).exclude(status=ProblemStatus.CLOSED)
+        overdue = queryset.filter(deadline__lt=timezone.localdate()).exclude(status=ProblemStatus.CLOSED)
         return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
 
 

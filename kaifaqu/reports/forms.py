@@ -1,5 +1,3 @@
-import datetime
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -24,7 +22,7 @@ class BulletinForm(ScopedModelForm):
 
     def clean_month(self):
         month = self.cleaned_data["month"].replace(day=1)
-        if month > timezone.localdate().replace(day=1) or month > datetime.date.today().replace(day=1):
+        if month > timezone.localdate().replace(day=1):
             raise ValidationError(_("不能为未来月份出通报"))
         return month
 

@@ -7,9 +7,9 @@ import pytest
 from django.core.cache import cache
 from playwright.sync_api import expect
 
-from kaifaqu.approvals.calendar import seed_from_package
 from kaifaqu.approvals.catalogue import load_defaults
 from kaifaqu.approvals.models import Procedure, ProcedureType, ProgressAccess
+from kaifaqu.testing import clock
 from kaifaqu.testing import factories as f
 
 pytestmark = pytest.mark.e2e
@@ -23,7 +23,7 @@ SCREENSHOT = "/tmp/kfq_e2e_progress.png"
 @pytest.fixture
 def access(zone_a, enterprise_a):
     cache.clear()
-    seed_from_package(2024, 2026)
+    clock.seed_calendar()
     load_defaults()
     agent = f.UserFactory(username="daiban", role="agent", zone=zone_a, full_name="张代办", phone=PHONE)
     project = f.ProjectFactory(zone=zone_a, enterprise=enterprise_a, name="高性能碳纤维项目", code=CODE)

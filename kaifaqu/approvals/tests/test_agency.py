@@ -9,16 +9,14 @@ import datetime
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
-from django.utils import timezone
 
 from kaifaqu.approvals import calendar as holiday_calendar
-from kaifaqu.approvals.calendar import seed_from_package
 from kaifaqu.approvals.catalogue import load_defaults
 from kaifaqu.approvals.models import Procedure, ProcedureType, ProgressAccess
+from kaifaqu.testing import clock
 from kaifaqu.testing import factories as f
 
 D = datetime.date
-TODAY = timezone.localdate()
 CODE_A = "2024-140200-36-03-000001"
 CODE_B = "2024-140600-36-03-000002"
 NOTE = "内部备注:企业环评材料尚缺一页,勿对外"
@@ -27,7 +25,7 @@ PHONE = "13903521234"
 
 @pytest.fixture(autouse=True)
 def catalogue_and_calendar(db):
-    seed_from_package(2024, 2026)
+    clock.seed_calendar()
     load_defaults()
     cache.clear()  # the public query's failure counter lives in the cache
     yield
@@ -83,9 +81,9 @@ def procedures(project, agent, agent2, lead):
     agent.phone = PHONE
     agent.full_name = "张代办"
     agent.save()
-    mine = make(project, "消防设计审查", accepted_on=workdays_before(TODAY, 30), agent=agent, notes=NOTE)
-    theirs = make(project, "施工图设计文件审查", accepted_on=workdays_before(TODAY, 18), agent=agent2)
-    led = make(project, "节能审查", accepted_on=workdays_before(TODAY, 5), agent=agent2, lead_agent=lead)
+    mine = make(project, "消防设计审查", accepted_on=workdays_before(clock.today(), 30), agent=agent, notes=NOTE)
+    theirs = make(project, "施工图设计文件审查", accepted_on=workdays_before(clock.today(), 18), agent=agent2)
+    led = make(project, "节能审查", accepted_on=workdays_before(clock.today(), 5), agent=agent2, lead_agent=lead)
     done = make(
         project,
         "企业投资项目备案",
@@ -192,7 +190,10 @@ def test_an_outsider_sees_only_their_own_zones_roster(procedures, agent_b, clien
 
 
 # -- statistics ---------------------------------------------------------------------------------------------
-STATS = reverse("approvals_stats") + f"?start=2024-01-01&end={TODAY}"
+
+
+def stats_url() -> str:
+    return reverse("approvals_stats") + f"?start=2024-01-01&end={clock.today()}"
 
 
 @pytest.fixture
@@ -207,14 +208,14 @@ def by_zone(response) -> dict:
 def test_stats_count_each_zones_handled_procedures_for_insiders_only(
     procedures, zone_b_done, zone_a, zone_b, client_for, alice, charlie, province_user
 ):
-    r = client_for(alice).get(STATS)
+    r = client_for(alice).get(stats_url())
     assert r.status_code == 200
     assert by_zone(r) == {str(zone_a): 1}
     row = r.context["by_zone"][0]
     assert row["overdue"] == 1  # the open overdue procedure
-    assert by_zone(client_for(charlie).get(STATS)) == {str(zone_b): 1}
-    assert by_zone(client_for(province_user).get(STATS)) == {str(zone_a): 1, str(zone_b): 1}
-    agents = {r["label"]: r["handled"] for r in client_for(alice).get(STATS).context["by_agent"]}
+    assert by_zone(client_for(charlie).get(stats_url())) == {str(zone_b): 1}
+    assert by_zone(client_for(province_user).get(stats_url())) == {str(zone_a): 1, str(zone_b): 1}
+    agents = {r["label"]: r["handled"] for r in client_for(alice).get(stats_url()).context["by_agent"]}
     assert agents["张代办"] == 1
 
 

@@ -10,18 +10,16 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import Workbook
 
 from kaifaqu.approvals import calendar as holiday_calendar
 from kaifaqu.approvals import services
-from kaifaqu.approvals.calendar import seed_from_package
 from kaifaqu.approvals.catalogue import load_defaults
 from kaifaqu.approvals.models import CalendarYear, Holiday, Procedure, ProcedurePause, ProcedureType
+from kaifaqu.testing import clock
 from kaifaqu.testing import factories as f
 
 D = datetime.date
-TODAY = timezone.localdate()
 CODE = "2024-140200-36-03-000001"
 FIRE = "消防设计审查"  # 15 working days, no 承诺制
 EIA = "环境影响评价审批(报告书)"  # 60 calendar days
@@ -31,7 +29,7 @@ CERT = "云冈消审字〔2025〕第001号"
 
 @pytest.fixture(autouse=True)
 def catalogue_and_calendar(db):
-    seed_from_package(2024, 2026)
+    clock.seed_calendar()
     load_defaults()
 
 
@@ -51,14 +49,17 @@ def lead(zone_a):
 
 
 @pytest.fixture
-def in_march_2027(monkeypatch):
+def in_march_2027(_frozen_clock):
     """Today is 2027-03-01: 2027 has begun but nobody has entered its holiday arrangement yet."""
-    real = timezone.localdate
+    _frozen_clock.move_to(clock.frozen_moment(D(2027, 3, 1)))
+    clock.drop_calendar_from(2027)
 
-    def localdate(value=None, timezone=None):
-        return D(2027, 3, 1) if value is None else real(value, timezone)
 
-    monkeypatch.setattr("django.utils.timezone.localdate", localdate)
+@pytest.fixture
+def in_december_2026(_frozen_clock):
+    """Today is 2026-12-01 and 2027's arrangement is not published yet."""
+    _frozen_clock.move_to(clock.frozen_moment(D(2026, 12, 1)))
+    clock.drop_calendar_from(2027)
 
 
 def ptype(name) -> ProcedureType:
@@ -129,7 +130,7 @@ BAD = {
         "未受理的事项不能办结",
     ),
     "a future date": (
-        {"accepted_on": str(TODAY + datetime.timedelta(days=1))},
+        {"accepted_on": lambda: str(clock.days_from_today(1))},
         "alice",
         "accepted_on",
         "日期不能晚于今天",
@@ -165,7 +166,7 @@ BAD = {
 
 def bad_case(case, project, request):
     changes, user, field, message = BAD[case]
-    changes = dict(changes)
+    changes = clock.resolved(dict(changes))
     for name in ("agent", "lead_agent"):
         if name in changes:
             changes[name] = request.getfixturevalue(changes[name]).pk
@@ -227,7 +228,7 @@ def test_a_good_procedure_through_the_form_and_the_api(project, client_for, alic
 CALENDAR_2027 = "2027年的节假日安排尚未录入"
 
 
-def test_with_the_real_clock_a_2027_date_is_refused_as_a_future_date(project, client_for, alice):
+def test_in_december_2026_a_2027_date_is_refused_as_a_future_date(project, client_for, alice, in_december_2026):
     r = client_for(alice).post(reverse("procedure_add"), form_data(project, accepted_on="2027-02-01"))
     assert r.status_code == 400 and mentions(form_errors(r)["accepted_on"], "日期不能晚于今天")
 
@@ -531,17 +532,17 @@ def test_an_open_procedure_is_not_overdue_before_its_moved_deadline(project):
 
 @pytest.fixture
 def overdue(project):
-    return make(project, FIRE, accepted_on=workdays_before(TODAY, 30))
+    return make(project, FIRE, accepted_on=workdays_before(clock.today(), 30))
 
 
 @pytest.fixture
 def due_soon(project):
-    return make(project, "施工图设计文件审查", accepted_on=workdays_before(TODAY, 18))  # 20 − 18 = 2 left
+    return make(project, "施工图设计文件审查", accepted_on=workdays_before(clock.today(), 18))  # 20 − 18 = 2 left
 
 
 @pytest.fixture
 def running(project):
-    return make(project, "节能审查", accepted_on=workdays_before(TODAY, 5))
+    return make(project, "节能审查", accepted_on=workdays_before(clock.today(), 5))
 
 
 def test_overdue_and_due_soon_procedures_are_filtered_and_reminded(overdue, due_soon, running, client_for, alice):
@@ -636,7 +637,9 @@ def test_the_province_adds_2027_and_2027_dates_are_accepted(project, client_for,
     assert (p.due_on, p.clock_error) == (D(2027, 2, 22), "")
 
 
-def test_an_open_clock_reaching_into_2027_errors_until_2027_is_entered(project, client_for, alice, province_user):
+def test_an_open_clock_reaching_into_2027_errors_until_2027_is_entered(
+    project, client_for, alice, province_user, in_december_2026
+):
     p = make(project, EIA, accepted_on=D(2026, 11, 20))  # 60 calendar days: 2027-01-19
     assert p.due_on is None and CALENDAR_2027 in p.clock_error
     body = client_for(alice).get(f"/api/procedures/{p.pk}/").json()
@@ -649,7 +652,9 @@ def test_an_open_clock_reaching_into_2027_errors_until_2027_is_entered(project, 
     assert client_for(alice).get(f"/api/procedures/{p.pk}/").json()["clock"]["status"] == "running"
 
 
-def test_a_holiday_must_be_a_weekday_off_or_a_weekend_worked_in_a_registered_year(client_for, province_user):
+def test_a_holiday_must_be_a_weekday_off_or_a_weekend_worked_in_a_registered_year(
+    client_for, province_user, in_december_2026
+):
     c = client_for(province_user)
     r = c.post(reverse("holiday_add"), {"date": "2027-01-01", "kind": "off", "name": "元旦"})
     assert r.status_code == 400 and mentions(form_errors(r)["date"], "请先登记2027年度")
@@ -658,7 +663,7 @@ def test_a_holiday_must_be_a_weekday_off_or_a_weekend_worked_in_a_registered_yea
     assert not Holiday.objects.filter(date__in=[D(2027, 1, 1), D(2026, 11, 28)]).exists()
 
 
-def test_a_zone_user_cannot_change_the_holiday_calendar(client_for, alice):
+def test_a_zone_user_cannot_change_the_holiday_calendar(client_for, alice, in_december_2026):
     c = client_for(alice)
     assert c.get(reverse("holiday_add")).status_code == 403
     assert c.post(reverse("calendaryear_add"), {"year": "2027"}).status_code == 403

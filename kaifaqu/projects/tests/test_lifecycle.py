@@ -7,15 +7,14 @@ import datetime
 import pytest
 from django.forms.models import model_to_dict
 from django.urls import reverse
-from django.utils import timezone
 
 from kaifaqu.core.models import ChangeRecord
 from kaifaqu.projects.forms import ProjectForm
 from kaifaqu.projects.models import Project, Stage
+from kaifaqu.testing import clock
 from kaifaqu.testing import factories as f
 
 D = datetime.date
-TODAY = timezone.localdate()
 
 
 def form_data(project=None, **changes) -> dict:
@@ -59,7 +58,7 @@ BAD_NEW_PROJECT = {
         "开工日期不能早于签约日期",
     ),
     "a milestone in the future": (
-        {"signed_on": D(2024, 5, 10), "started_on": TODAY + datetime.timedelta(days=10)},
+        {"signed_on": D(2024, 5, 10), "started_on": lambda: clock.days_from_today(10)},
         "started_on",
         "开工日期不能晚于今天",
     ),
@@ -76,7 +75,7 @@ BAD_NEW_PROJECT = {
 
 @pytest.mark.parametrize("case", BAD_NEW_PROJECT)
 def test_the_project_form_refuses_bad_input_naming_the_field_and_writes_nothing(case, client_for, alice, zone_a):
-    changes, field, message = BAD_NEW_PROJECT[case]
+    changes, field, message = clock.resolved(BAD_NEW_PROJECT[case])
     r = client_for(alice).post(reverse("project_add"), form_data(zone=zone_a.pk, **changes))
     assert r.status_code == 400
     errors = errors_of(r)
@@ -89,7 +88,7 @@ def test_the_project_form_refuses_bad_input_naming_the_field_and_writes_nothing(
 
 @pytest.mark.parametrize("case", BAD_NEW_PROJECT)
 def test_the_api_refuses_the_same_bad_input_naming_the_field(case, client_for, alice, zone_a):
-    changes, field, message = BAD_NEW_PROJECT[case]
+    changes, field, message = clock.resolved(BAD_NEW_PROJECT[case])
     body = api_body(**{"name": "接口新建项目", "zone": zone_a.pk, "total_investment": "5000", **changes})
     r = client_for(alice).post("/api/projects/", body, content_type="application/json")
     assert r.status_code == 400
@@ -127,7 +126,7 @@ def test_an_edit_with_bad_input_leaves_the_project_as_it_was(client_for, alice, 
     project = f.StartedProjectFactory(zone=zone_a)
     r = client_for(alice).post(
         reverse("project_edit", args=[project.pk]),
-        form_data(project, producing_on=TODAY + datetime.timedelta(days=3)),
+        form_data(project, producing_on=clock.days_from_today(3)),
     )
     assert r.status_code == 400 and "投产日期不能晚于今天" in errors_of(r)["producing_on"]
     project.refresh_from_db()

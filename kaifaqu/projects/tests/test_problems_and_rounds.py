@@ -5,18 +5,17 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from kaifaqu.projects.models import DispatchMeeting, Problem, ProblemStatus, Project, StatusRule
 from kaifaqu.projects.status import annotate_status
+from kaifaqu.testing import clock
 from kaifaqu.testing import factories as f
 
 D = datetime.date
-TODAY = timezone.localdate()
 
 
 def days_ago(n: int) -> datetime.date:
-    return TODAY - datetime.timedelta(days=n)
+    return clock.days_from_today(-n)
 
 
 def listed(response) -> list:
@@ -32,7 +31,7 @@ def open_problem(project, *, deadline, **extra):
 @pytest.fixture
 def problem(zone_a, enterprise_a):
     project = f.StartedProjectFactory(zone=zone_a, enterprise=enterprise_a, name="华阳碳材项目")
-    return open_problem(project, deadline=TODAY + datetime.timedelta(days=30), description="施工用电未接入")
+    return open_problem(project, deadline=clock.days_from_today(30), description="施工用电未接入")
 
 
 def close(client, problem):
@@ -52,8 +51,8 @@ def test_the_zone_closes_a_resolved_problem_and_is_recorded_as_confirming_it(pro
     r = close(client_for(alice), problem)
     assert "已销号" in r.content.decode()
     problem.refresh_from_db()
-    assert (problem.status, problem.closed_by, problem.closed_on) == (ProblemStatus.CLOSED, alice, TODAY)
-    assert problem.resolved_on == TODAY
+    assert (problem.status, problem.closed_by, problem.closed_on) == (ProblemStatus.CLOSED, alice, clock.today())
+    assert problem.resolved_on == clock.today()
 
 
 @pytest.mark.parametrize("who", ["enterprise_user", "agent"])
@@ -82,7 +81,7 @@ def test_closing_is_a_post(problem, client_for, alice):
 def test_overdue_problems_are_listed_under_overdue(client_for, alice, zone_a):
     project = f.StartedProjectFactory(zone=zone_a)
     late = open_problem(project, deadline=days_ago(5), description="用地指标未落实")
-    on_time = open_problem(project, deadline=TODAY + datetime.timedelta(days=5), description="环评批复待办")
+    on_time = open_problem(project, deadline=clock.days_from_today(5), description="环评批复待办")
     closed_late = open_problem(
         project,
         deadline=days_ago(10),

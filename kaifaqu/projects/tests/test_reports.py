@@ -7,16 +7,15 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import Workbook
 
 from kaifaqu.core.models import ChangeRecord
 from kaifaqu.projects.models import MonthlyReport, ReportCorrection, ReportStatus
 from kaifaqu.projects.services import next_month
+from kaifaqu.testing import clock
 from kaifaqu.testing import factories as f
 
 D = datetime.date
-THIS_MONTH = timezone.localdate().replace(day=1)
 HEADERS = [
     "项目",
     "月份",
@@ -62,7 +61,6 @@ def form_errors(response) -> dict:
 
 
 # -- the ledger rules, through the form and the API ----------------------------------------------------
-FUTURE = next_month(THIS_MONTH).strftime("%Y-%m")
 BAD_REPORTS = {
     "a month before the project started": ({"month": "2024-01"}, "month", "报告月份早于项目开工月份(2024-02)"),
     "a project not started": ({"project": "not started"}, "month", "项目尚未开工,不能填报月度投资"),
@@ -83,13 +81,17 @@ BAD_REPORTS = {
         "since_start",
         "开工至报告期累计不能小于2025-04的 1400.00 万元",
     ),
-    "a future month": ({"month": FUTURE, "since_start": "9000"}, "month", "不能填报未来月份"),
+    "a future month": (
+        {"month": lambda: next_month(clock.this_month()).strftime("%Y-%m"), "since_start": "9000"},
+        "month",
+        "不能填报未来月份",
+    ),
 }
 
 
 def bad_report(case, project, zone):
     changes, field, message = BAD_REPORTS[case]
-    changes = dict(changes)
+    changes = clock.resolved(dict(changes))
     if changes.pop("project", None) == "not started":
         project = f.ProjectFactory(zone=zone, name="尚未开工项目", signed_on=D(2024, 1, 10))
     return report_data(project, **changes), field, message
@@ -192,14 +194,20 @@ def test_a_sheet_of_2000_good_rows_is_imported(ledger_rows, client_for, alice):
 BAD_ROWS = {
     # (row values after the project code, column, message) — the row follows the project's last month, 2026-02.
     "a negative amount": (["2026-03-01", -100, 200, 2400], "当月完成投资(万元)", "不能为负数"),
-    "a future month": ([next_month(THIS_MONTH).isoformat(), 100, 300, 2600], "月份", "不能填报未来月份"),
+    # Next month, with figures that would be right for it (in January the year to date starts again).
+    "a future month": (lambda: future_row(), "月份", "不能填报未来月份"),
     "YTD not previous YTD plus this month": (["2026-03-01", 100, 999, 2600], "年初至报告期累计(万元)", "应等于"),
     "a cumulative figure going down": (["2026-03-01", 100, 300, 2000], "开工至报告期累计(万元)", "不能小于2026-02"),
 }
 
 
+def future_row() -> list:
+    month = next_month(clock.this_month())
+    return [month.isoformat(), 100, 100 if month.month == 1 else 300, 2600]
+
+
 def import_with_bad_row(case, ledger_rows, client):
-    values, column, message = BAD_ROWS[case]
+    values, column, message = clock.resolved(BAD_ROWS[case])
     first_project = ledger_rows[0][0]
     rows = [HEADERS, *ledger_rows[:1000], [first_project, *values, "", ""], *ledger_rows[1000:]]
     return client.post(reverse("monthlyreport_import"), {"file": xlsx(rows)}), column, message
@@ -269,7 +277,9 @@ def test_a_month_long_past_is_locked_and_says_so(locked, client_for, alice):
 
 def test_the_current_month_is_not_locked(zone_a):
     p = f.StartedProjectFactory(zone=zone_a)
-    report = f.MonthlyReportFactory(project=p, month=THIS_MONTH, this_month=100, year_to_date=100, since_start=100)
+    report = f.MonthlyReportFactory(
+        project=p, month=clock.this_month(), this_month=100, year_to_date=100, since_start=100
+    )
     assert not report.is_locked
 
 
@@ -393,7 +403,11 @@ def others_project(zone_a):
 
 def current_month_data(project):
     return report_data(
-        project, month=THIS_MONTH.strftime("%Y-%m"), this_month="100", year_to_date="100", since_start="100"
+        project,
+        month=clock.this_month().strftime("%Y-%m"),
+        this_month="100",
+        year_to_date="100",
+        since_start="100",
     )
 
 
@@ -413,7 +427,11 @@ def test_an_enterprise_files_through_the_api_too(own_project, client_for, enterp
 
 def test_an_enterprise_cannot_review(own_project, client_for, enterprise_user):
     report = f.MonthlyReportFactory(
-        project=own_project, month=THIS_MONTH, this_month=100, year_to_date=100, since_start=100
+        project=own_project,
+        month=clock.this_month(),
+        this_month=100,
+        year_to_date=100,
+        since_start=100,
     )
     r = client_for(enterprise_user).post(reverse("monthlyreport_review", args=[report.pk]), follow=True)
     assert "报表由开发区审核" in r.content.decode()
@@ -425,7 +443,11 @@ def test_an_enterprise_cannot_review(own_project, client_for, enterprise_user):
 
 def test_an_enterprise_cannot_change_a_reviewed_report(own_project, client_for, enterprise_user, alice):
     report = f.MonthlyReportFactory(
-        project=own_project, month=THIS_MONTH, this_month=100, year_to_date=100, since_start=100
+        project=own_project,
+        month=clock.this_month(),
+        this_month=100,
+        year_to_date=100,
+        since_start=100,
     )
     client_for(alice).post(reverse("monthlyreport_review", args=[report.pk]))
     data = {**current_month_data(own_project), "progress": "企业自改"}

@@ -7,14 +7,13 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from kaifaqu.projects.models import AnnualPlan
 from kaifaqu.projects.services import next_month
+from kaifaqu.testing import clock
 from kaifaqu.testing import factories as f
 
 D = datetime.date
-TODAY = timezone.localdate()
 
 
 @pytest.fixture
@@ -192,7 +191,7 @@ def test_a_drill_down_for_an_earlier_month_counts_the_start_as_of_then(plans_202
 
 
 def test_a_future_month_is_refused_with_a_message(client_for, alice):
-    future = next_month(TODAY.replace(day=1))
+    future = next_month(clock.this_month())
     c = client_for(alice)
     r = c.get(reverse("project_rates"), {"year": future.year, "month": future.month})
     assert r.status_code == 400 and "不能查询未来月份" in r.content.decode()

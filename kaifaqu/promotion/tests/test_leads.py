@@ -9,7 +9,6 @@ from decimal import Decimal
 import pytest
 from django.forms.models import model_to_dict
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import Workbook
 
 from kaifaqu.core.models import ChangeRecord
@@ -17,14 +16,14 @@ from kaifaqu.projects.models import Project
 from kaifaqu.promotion import services
 from kaifaqu.promotion.forms import LeadForm
 from kaifaqu.promotion.models import Agreement, FollowUp, Lead, LeadStage
+from kaifaqu.testing import clock
 from kaifaqu.testing import factories as f
 
 D = datetime.date
-TODAY = timezone.localdate()
 
 
 def days_ago(n: int) -> datetime.date:
-    return TODAY - datetime.timedelta(days=n)
+    return clock.days_from_today(-n)
 
 
 def mentions(messages, expected) -> bool:
@@ -81,7 +80,7 @@ def follow_up_data(lead, **changes) -> dict:
 # == 2. bad input ========================================================================================
 # -- follow-ups -------------------------------------------------------------------------------------------
 BAD_FOLLOW_UPS = {
-    "in the future": (lambda: TODAY + datetime.timedelta(days=1), "跟进日期不能晚于今天"),
+    "in the future": (lambda: clock.days_from_today(1), "跟进日期不能晚于今天"),
     "before the first contact": (lambda: D(2024, 1, 9), "跟进日期不能早于线索的首次接触日期"),
 }
 
@@ -134,7 +133,11 @@ def test_a_good_follow_up_sheet_is_imported_by_company_name_and_keeps_the_latest
 
 # case: (changes to the second data row, column, message)
 BAD_FOLLOW_UP_ROWS = {
-    "in the future": ({"日期": (TODAY + datetime.timedelta(days=3)).isoformat()}, "日期", "跟进日期不能晚于今天"),
+    "in the future": (
+        {"日期": lambda: (clock.days_from_today(3)).isoformat()},
+        "日期",
+        "跟进日期不能晚于今天",
+    ),
     "before the first contact": ({"日期": "2023-12-31"}, "日期", "跟进日期不能早于线索的首次接触日期"),
     "unknown company": ({"招商线索": "不存在的企业有限公司"}, "招商线索", "不存在或不在您的管辖范围"),
     "unknown kind": ({"跟进方式": "飞鸽传书"}, "跟进方式", "应为以下之一"),
@@ -143,7 +146,7 @@ BAD_FOLLOW_UP_ROWS = {
 
 @pytest.mark.parametrize("case", BAD_FOLLOW_UP_ROWS)
 def test_the_follow_up_import_refuses_a_bad_row_and_writes_nothing(case, lead, alice, client_for):
-    changes, column, message = BAD_FOLLOW_UP_ROWS[case]
+    changes, column, message = clock.resolved(BAD_FOLLOW_UP_ROWS[case])
     rows = [follow_up_row(), follow_up_row(**{"日期": "2024-03-05", **changes})]
     r = client_for(alice).post(reverse("followup_import"), {"file": xlsx([FOLLOW_UP_HEADERS, *rows])})
     assert r.status_code == 400
@@ -360,7 +363,7 @@ BAD_LEAD_ROWS = {
     "unknown mode": ({"招商方式": "飞鸽招商"}, "招商方式", "不存在或不在您的管辖范围"),
     "signed directly": ({"阶段": "签约"}, "阶段", "签约须通过"),
     "first contact in the future": (
-        {"首次接触日期": (TODAY + datetime.timedelta(days=1)).isoformat()},
+        {"首次接触日期": lambda: (clock.days_from_today(1)).isoformat()},
         "首次接触日期",
         "日期不能晚于今天",
     ),
@@ -369,7 +372,7 @@ BAD_LEAD_ROWS = {
 
 @pytest.mark.parametrize("case", BAD_LEAD_ROWS)
 def test_the_lead_import_refuses_a_bad_row_and_writes_nothing(case, zone_a, chain, lists, alice, client_for):
-    changes, column, message = BAD_LEAD_ROWS[case]
+    changes, column, message = clock.resolved(BAD_LEAD_ROWS[case])
     rows = [lead_row(), lead_row(**{"企业名称": "贝利精密铸造有限公司", **changes})]
     r = client_for(alice).post(reverse("lead_import"), {"file": xlsx([LEAD_HEADERS, *rows])})
     assert r.status_code == 400

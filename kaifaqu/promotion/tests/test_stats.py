@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from kaifaqu.projects.models import Project
 from kaifaqu.promotion import services, stats
@@ -16,7 +15,6 @@ from kaifaqu.promotion.models import Agreement, Lead, LeadStage
 from kaifaqu.testing import factories as f
 
 D = datetime.date
-TODAY = timezone.localdate()
 PERIOD = {"start": "2024-01-01", "end": "2024-12-31"}
 # 379.85 亿元 signed in all (seed 000): 24 × 15 亿 + 19.85 亿, in 万元.
 YEAR_START, YEAR_END, AUTUMN = D(2024, 1, 1), D(2024, 12, 31), D(2024, 11, 1)
