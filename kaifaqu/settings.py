@@ -216,3 +216,7 @@ KFQ_SYNC_EXPORT_ROWS = int(os.environ.get("KFQ_SYNC_EXPORT_ROWS", "5000"))
 KFQ_SYNC_IMPORT_BYTES = int(os.environ.get("KFQ_SYNC_IMPORT_BYTES", str(512 * 1024)))
 # Shared by every web worker (the public progress query's failure counter must not be per process).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "kfq_cache"}}
+# Background jobs: the process running a job writes its heartbeat this often (seconds); a running job
+# whose heartbeat is older than the stale limit lost its worker and is retried once, then failed.
+KFQ_JOB_HEARTBEAT_SECONDS = float(os.environ.get("KFQ_JOB_HEARTBEAT_SECONDS", "5"))
+KFQ_JOB_STALE_SECONDS = float(os.environ.get("KFQ_JOB_STALE_SECONDS", "30"))

@@ -1,8 +1,11 @@
 """Monthly bulletins (月通报), frozen when published, and background jobs (long exports)."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.core.models import TrackedModel
@@ -91,7 +94,8 @@ class JobStatus(models.TextChoices):
 class Job(models.Model):
     """A long task run by the worker (manage.py run_jobs): queued, running with progress, done or failed.
 
-    Its state is in the database, so a job interrupted by a restart is picked up again.
+    Its state is in the database, so a job interrupted by a restart is picked up again; a job whose
+    worker died while running it is retried once and then failed (reports/jobs.py).
     """
 
     kind = models.CharField(_("类型"), max_length=32)
@@ -107,6 +111,9 @@ class Job(models.Model):
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     heartbeat = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(
+        _("运行次数"), default=0, help_text=_("每次后台进程开始运行此任务时加一")
+    )
 
     class Meta:
         verbose_name = _("后台任务")
@@ -116,3 +123,26 @@ class Job(models.Model):
 
     def __str__(self):
         return f"{self.kind} #{self.pk}"
+
+    @property
+    def is_stale(self) -> bool:
+        """Running, but its worker has not written a heartbeat for KFQ_JOB_STALE_SECONDS: it stopped."""
+        if self.status != JobStatus.RUNNING:
+            return False
+        limit = timezone.now() - timedelta(seconds=settings.KFQ_JOB_STALE_SECONDS)
+        return self.heartbeat is None or self.heartbeat < limit
+
+    @property
+    def state_label(self) -> str:
+        """The state a user reads: a job put back after its worker died is waiting for a retry, and a
+        running job whose worker stopped answering is not said to be running."""
+        if self.status == JobStatus.QUEUED and self.attempts:
+            return _("等待重试")
+        if self.is_stale:
+            return _("无响应")
+        return self.get_status_display()
+
+    @property
+    def polling(self) -> bool:
+        """The job page refreshes itself until the job is done or failed."""
+        return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
