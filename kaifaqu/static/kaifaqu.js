@@ -32,3 +32,10 @@
   }
   document.querySelectorAll("select[data-autocomplete-url]").forEach(enhance);
 })();
+
+/* A value as text inside an HTML string. ECharts renders tooltips as HTML: every formatter passes each
+   name (and number) it puts in through this, so a name like "<img onerror=…>" is shown, never run. */
+window.kfqText = function (value) {
+  const entities = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"};
+  return String(value == null ? "" : value).replace(/[&<>"']/g, c => entities[c]);
+};
