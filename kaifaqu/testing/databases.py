@@ -28,10 +28,13 @@ def url_of(settings_dict: dict) -> str:
     return f"postgres://{auth}{host}:{port}/{quote(settings_dict['NAME'])}"
 
 
-def environment(database_url: str, var_dir: Path, **extra: str) -> dict:
-    """The environment of a subprocess running the platform on ``database_url`` and ``var_dir``."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    env.update(DJANGO_SETTINGS_MODULE="kaifaqu.settings", DATABASE_URL=database_url, KFQ_VAR_DIR=str(var_dir))
+def environment(database_url: str | None, var_dir: Path, **extra: str) -> dict:
+    """The environment of a subprocess running the platform on ``database_url`` (None: the default,
+    SQLite in the var directory) and ``var_dir``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_") and k != "DATABASE_URL"}
+    env.update(DJANGO_SETTINGS_MODULE="kaifaqu.settings", KFQ_VAR_DIR=str(var_dir))
+    if database_url:
+        env["DATABASE_URL"] = database_url
     env.update(extra)
     return env
 
@@ -76,16 +79,26 @@ def shared_with_subprocesses(tmp_path: Path):
 
 
 @contextlib.contextmanager
-def separate_copy(tmp_path: Path):
-    """A DATABASE_URL of a new database holding a copy of the test database, which nothing done to
-    the copy (dropping it) touches. Dropped when the block ends."""
+def separate_database(tmp_path: Path, vendor: str, sqlite_path: Path | None = None):
+    """A DATABASE_URL of a new migrated database of ``vendor``, which nothing done to it (dropping it)
+    touches the test database with. Copied from the test database when it is of the same kind (fast),
+    else migrated by a subprocess. PostgreSQL needs the test database to be PostgreSQL; it is dropped
+    when the block ends."""
+    import subprocess
+
     from django.db import connection
 
-    if connection.vendor != "postgresql":
-        path = tmp_path / "separate.sqlite3"
-        _copy_sqlite_to(path)
-        yield f"sqlite:///{path}"
+    if vendor == "sqlite":
+        path = sqlite_path or tmp_path / "separate.sqlite3"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{path}"
+        if connection.vendor == "sqlite":
+            _copy_sqlite_to(path)
+        else:
+            subprocess.run(manage("migrate", "-v0"), env=environment(url, tmp_path / "migrate-var"), check=True)
+        yield url
         return
+    assert connection.vendor == "postgresql", "a PostgreSQL database needs PostgreSQL tests"
     source = connection.settings_dict["NAME"]
     name = f"{source}_copy"
     connection.close()  # a database cannot be a template while someone is connected to it
@@ -95,8 +108,16 @@ def separate_copy(tmp_path: Path):
     try:
         yield url_of({**connection.settings_dict, "NAME": name})
     finally:
-        with connection._nodb_cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(name)
+
+
+def drop_database(name: str) -> None:
+    """Drop a PostgreSQL database of the test server (not the test database)."""
+    from django.db import connection
+
+    assert name != connection.settings_dict["NAME"]
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def table_rows(database_url: str) -> dict[str, list]:
