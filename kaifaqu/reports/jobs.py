@@ -274,6 +274,8 @@ def supervise(*, once: bool = False, poll: float = 1.0) -> int:
                     finally:
                         os._exit(code)
             child["pid"] = pid
+            if stopping:  # told to stop between the claim and now
+                os.kill(pid, signal.SIGTERM)
             _, status = os.waitpid(pid, 0)
             child["pid"] = None
             ended(job, status, stopping=bool(stopping))
