@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Avg, Count, F, Q, Sum
+from django.db.models import Avg, Count, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -132,7 +132,7 @@ def _stats(queryset, group: str, today):
             avg_days=Avg("days_used", filter=done),
             limit_sum=Sum("type__limit_days", filter=done),
             used_sum=Sum("days_used", filter=done),
-            late=Count("pk", filter=done & Q(completed_on__gt=F("due_on"))),
+            late=Count("pk", filter=done & status_q("done_late", today)),
             overdue=Count("pk", filter=status_q("overdue", today)),
         )
         .order_by(group)
@@ -276,3 +276,4 @@ def overdue_reminder(request):
         (_("审批事项已超期"), procedures.filter(status_q("overdue", today)).count(), "/procedures/?status=overdue"),
         (_("审批事项即将到期"), procedures.filter(status_q("due_soon", today)).count(), "/procedures/?status=due_soon"),
     ]
+
