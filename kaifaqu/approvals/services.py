@@ -219,6 +219,26 @@ def clock(procedure: Procedure, *, today: datetime.date | None = None, cal: Cale
 
 
 @dataclass
+class CalendarGap:
+    """Next year's holiday calendar is not entered yet (the State Council publishes it in November)."""
+
+    year: int
+    errors_from: datetime.date  # the first day open clocks show errors without it
+    failing: int  # open procedures whose clock needs it already
+
+
+def missing_calendar(today: datetime.date) -> CalendarGap | None:
+    """From 1 November, whether next year's calendar is missing and from which day open clocks would show errors:
+    today, when an open procedure's due date already reaches into next year (its clock is in error now); otherwise
+    1 January, when counting an open procedure's working days up to the day needs next year's calendar."""
+    year = today.year + 1
+    if today.month < 11 or year in holiday_calendar.current().years:
+        return None
+    failing = Procedure.objects.filter(status_q("error", today)).exclude(completed_on__lte=today).count()
+    return CalendarGap(year=year, errors_from=today if failing else datetime.date(year, 1, 1), failing=failing)
+
+
+@dataclass
 class Compression:
     """A project's approvals against the statutory limits (baseline = sum of the limits)."""
 

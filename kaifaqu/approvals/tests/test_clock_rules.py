@@ -1,8 +1,10 @@
-"""A clock's status is one definition (services.status_q, evaluated for one procedure by services.clock)."""
+"""A clock's status is one definition (services.status_q, evaluated for one procedure by services.clock), and from
+1 November administrators are told when next year's holiday calendar is still missing."""
 
 import datetime
 
 import pytest
+from django.urls import reverse
 
 from kaifaqu.approvals import services
 from kaifaqu.approvals.catalogue import load_defaults
@@ -72,3 +74,62 @@ def test_without_the_days_calendar_the_status_stands_and_the_count_says_why(proj
     c = services.clock(p)
     assert c.status == "overdue" and c.elapsed is None and "2027年的节假日安排尚未录入" in c.error
     assert listed("overdue", D(2027, 1, 6)) == [p.pk]
+
+
+# -- the December reminder ---------------------------------------------------------------------------------
+def home_reminders(client) -> list:
+    r = client.get(reverse("home"))
+    assert r.status_code == 200
+    return r.context["reminders"]
+
+
+def calendar_reminders(client) -> list:
+    return [item for item in home_reminders(client) if "节假日安排尚未录入" in item[0]]
+
+
+def on(traveller, day, *, next_year_entered):
+    traveller.move_to(clock.frozen_moment(day))
+    clock.seed_calendar(day)
+    if not next_year_entered:
+        clock.drop_calendar_from(day.year + 1)
+
+
+def test_before_november_nobody_is_reminded(_frozen_clock, client_for, province_user):
+    on(_frozen_clock, D(2026, 10, 31), next_year_entered=False)
+    assert calendar_reminders(client_for(province_user)) == []
+
+
+def test_from_november_the_province_sees_next_year_is_missing_and_when_clocks_fail(
+    _frozen_clock, client_for, province_user, project
+):
+    on(_frozen_clock, D(2026, 11, 1), next_year_entered=False)
+    make(project, FIRE, accepted_on=D(2026, 10, 20))  # due in November: fine until 1 January
+    [(label, badge, url)] = calendar_reminders(client_for(province_user))
+    assert "2027年节假日安排尚未录入" in label and "2027-01-01 起计时异常" in label
+    assert badge == "2027-01-01" and url == reverse("calendaryear_list")
+
+
+def test_once_an_open_clock_already_needs_next_year_the_reminder_says_from_today(
+    _frozen_clock, client_for, province_user, project
+):
+    on(_frozen_clock, D(2026, 12, 1), next_year_entered=False)
+    p = make(project, EIA, accepted_on=D(2026, 11, 20))  # 60 calendar days reach 2027-01-19
+    assert p.clock_error
+    [(label, badge, _url)] = calendar_reminders(client_for(province_user))
+    assert "已有 1 项在办审批事项因此计时异常" in label and badge == "2026-12-01"
+
+
+def test_with_next_year_entered_there_is_no_reminder(_frozen_clock, client_for, province_user):
+    on(_frozen_clock, D(2026, 11, 15), next_year_entered=True)
+    assert calendar_reminders(client_for(province_user)) == []
+
+
+def test_a_zone_user_is_not_told_about_the_calendar(_frozen_clock, client_for, alice):
+    on(_frozen_clock, D(2026, 11, 15), next_year_entered=False)
+    assert calendar_reminders(client_for(alice)) == []
+
+
+def test_an_administrator_is_reminded(_frozen_clock, client_for, zone_a):
+    on(_frozen_clock, D(2026, 11, 15), next_year_entered=False)
+    admin = f.UserFactory(username="admin", zone=zone_a, is_superuser=True, is_staff=True)
+    assert len(calendar_reminders(client_for(admin))) == 1
