@@ -11,6 +11,7 @@ class Config(AppConfig):
         from kaifaqu.core.views import REMINDERS
 
         from . import signals  # noqa: F401  (keeps due dates consistent)
-        from .views import overdue_reminder
+        from .views import calendar_reminder, overdue_reminder
 
         REMINDERS.append(overdue_reminder)
+        REMINDERS.append(calendar_reminder)

@@ -1,19 +1,12 @@
-import datetime
-
 import django_filters
-from django.conf import settings
-from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.accounts.models import User
 from kaifaqu.core.filters import ScopedChoiceFilter, SearchFilterSet
 from kaifaqu.core.forms import AutocompleteSelect
-from kaifaqu.lib.workdays import OutsideCalendar
 from kaifaqu.projects.models import Project
 from kaifaqu.zones.models import Zone
 
-from . import calendar as holiday_calendar
 from .models import (
     ApprovalStage,
     Bundle,
@@ -27,51 +20,14 @@ from .models import (
     ProcedureType,
     ServiceLog,
 )
+from .services import STATUS_LABELS, status_q
 
+# The list's clock statuses: "open" (办理中, any of services.OPEN_STATUSES) and each status with its clock label.
 STATUS_CHOICES = [
     ("open", _("办理中")),
-    ("due_soon", _("即将到期")),
-    ("overdue", _("已超期")),
-    ("paused", _("暂停计时")),
-    ("done", _("已办结")),
-    ("done_late", _("超期办结")),
-    ("error", _("计时异常")),
-    ("waiting", _("未受理")),
+    *((s, STATUS_LABELS[s]) for s in ("due_soon", "overdue", "paused", "running", "done", "done_late", "error")),
+    ("waiting", STATUS_LABELS["waiting"]),
 ]
-
-
-def status_q(status: str, today: datetime.date | None = None, prefix: str = "") -> Q:
-    """A clock status as a filter on the stored due date (kept consistent by services.refresh_clock).
-
-    ``prefix`` ("procedures__") applies it from a related model, e.g. to count an agent's procedures.
-    """
-    today = today or timezone.localdate()
-
-    def q(**lookups) -> Q:
-        return Q(**{prefix + k: v for k, v in lookups.items()})
-
-    open_ = q(accepted_on__isnull=False, completed_on__isnull=True, clock_error="")
-    if status == "open":
-        return open_
-    if status == "overdue":
-        return open_ & q(due_on__lt=today)
-    if status == "due_soon":
-        try:
-            horizon = holiday_calendar.current().add_workdays(today, settings.KFQ_DUE_SOON_DAYS)
-        except OutsideCalendar:
-            horizon = today + datetime.timedelta(days=settings.KFQ_DUE_SOON_DAYS)
-        return open_ & q(due_on__gte=today, due_on__lte=horizon)
-    if status == "paused":
-        return open_ & q(pauses__paused_on__lte=today, pauses__resumed_on__isnull=True)
-    if status == "done":
-        return q(completed_on__isnull=False, completed_on__lte=F(prefix + "due_on"))
-    if status == "done_late":
-        return q(completed_on__isnull=False, completed_on__gt=F(prefix + "due_on"))
-    if status == "error":
-        return ~q(clock_error="")
-    if status == "waiting":
-        return q(accepted_on__isnull=True)
-    return Q()
 
 
 class ProcedureFilterSet(SearchFilterSet):
@@ -88,8 +44,7 @@ class ProcedureFilterSet(SearchFilterSet):
         fields = ["q", "zone", "project", "agent", "stage", "mode", "status"]
 
     def by_status(self, queryset, name, value):
-        q = status_q(value)
-        return queryset.filter(q).distinct() if value == "paused" else queryset.filter(q)
+        return queryset.filter(status_q(value))
 
 
 class ProcedureTypeFilterSet(SearchFilterSet):

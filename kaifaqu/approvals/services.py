@@ -9,9 +9,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from kaifaqu.lib.qeval import holds
 from kaifaqu.lib.units import percent
 from kaifaqu.lib.workdays import Calendar, OutsideCalendar, Pause
 
@@ -94,7 +97,7 @@ def refresh_open_clocks() -> int:
 class Clock:
     """A procedure's clock as of a day."""
 
-    status: str  # waiting / running / paused / due_soon / overdue / done / done_late / error
+    status: str  # one of STATUSES
     elapsed: int | None = None
     remaining: int | None = None
     due_on: datetime.date | None = None
@@ -108,56 +111,131 @@ class Clock:
 
 
 STATUS_LABELS = {
-    "waiting": _("未受理"),
-    "running": _("按时办理中"),
-    "paused": _("暂停计时"),
-    "due_soon": _("即将到期"),
-    "overdue": _("已超期"),
-    "done": _("按时办结"),
-    "done_late": _("超期办结"),
-    "error": _("计时异常"),
+    "waiting": gettext_lazy("未受理"),
+    "running": gettext_lazy("按时办理中"),
+    "paused": gettext_lazy("暂停计时"),
+    "due_soon": gettext_lazy("即将到期"),
+    "overdue": gettext_lazy("已超期"),
+    "done": gettext_lazy("按时办结"),
+    "done_late": gettext_lazy("超期办结"),
+    "error": gettext_lazy("计时异常"),
 }
+# Every procedure has exactly one of these on a day; "open" (in 办理) is paused, overdue, due soon or running.
+STATUSES = tuple(STATUS_LABELS)
+OPEN_STATUSES = ("paused", "overdue", "due_soon", "running")
+
+
+def due_soon_horizon(today: datetime.date, cal: Calendar | None = None) -> datetime.date:
+    """The last due date that counts as due soon: ``KFQ_DUE_SOON_DAYS`` working days after ``today``. Where those
+    run past the calendar, every due date the calendar can hold is within them: the last covered day."""
+    cal = cal or holiday_calendar.current()
+    try:
+        return cal.add_workdays(today, settings.KFQ_DUE_SOON_DAYS)
+    except OutsideCalendar as exc:
+        return datetime.date(exc.year, 1, 1) - datetime.timedelta(days=1)
+
+
+def status_q(
+    status: str, today: datetime.date | None = None, prefix: str = "", horizon: datetime.date | None = None
+) -> Q:
+    """The one definition of a clock status on ``today``, as a filter on the stored clock (``due_on``,
+    ``clock_error``, kept by :func:`refresh_clock`); :func:`clock` evaluates the same filters on one procedure.
+
+    - waiting: not accepted; error: accepted, the clock cannot be computed (``clock_error``);
+    - done / done_late: completed by ``today`` on or before / after the due date (a deadline moved past a holiday
+      is the moved date);
+    - open: accepted, no error, not completed by ``today``; then exactly one of
+      paused (an open pause: no due date while it lasts), overdue (due date before ``today``), due soon (due date
+      from ``today`` to ``KFQ_DUE_SOON_DAYS`` working days after it, whatever the procedure's day kind) and running.
+
+    ``prefix`` ("procedures__") applies it from a related model, e.g. to count an agent's procedures.
+    """
+    today = today or timezone.localdate()
+
+    def q(**lookups) -> Q:
+        return Q(**{prefix + k: v for k, v in lookups.items()})
+
+    accepted = q(accepted_on__isnull=False) & q(clock_error="")
+    completed = q(completed_on__lte=today)
+    open_ = accepted & (q(completed_on__isnull=True) | q(completed_on__gt=today))
+    if status == "waiting":
+        return q(accepted_on__isnull=True)
+    if status == "error":  # also a completed procedure without a due date (never stored so: a stale row)
+        return q(accepted_on__isnull=False) & (~q(clock_error="") | (completed & q(due_on__isnull=True)))
+    if status == "done":
+        return accepted & completed & q(completed_on__lte=F(prefix + "due_on"))
+    if status == "done_late":
+        return accepted & completed & q(completed_on__gt=F(prefix + "due_on"))
+    if status == "open":
+        return open_
+    if status == "paused":
+        return open_ & q(due_on__isnull=True)
+    if status == "overdue":
+        return open_ & q(due_on__lt=today)
+    horizon = horizon or due_soon_horizon(today)
+    if status == "due_soon":
+        return open_ & q(due_on__gte=today, due_on__lte=horizon)
+    if status == "running":
+        return open_ & q(due_on__gt=horizon)
+    raise ValueError(status)
+
+
+def clock_status(procedure: Procedure, today: datetime.date, cal: Calendar | None = None) -> str:
+    """The procedure's status on ``today``: the one of :data:`STATUSES` whose :func:`status_q` selects it."""
+    horizon = due_soon_horizon(today, cal)
+    return next(s for s in STATUSES if holds(status_q(s, today, horizon=horizon), procedure))
 
 
 def clock(procedure: Procedure, *, today: datetime.date | None = None, cal: Calendar | None = None) -> Clock:
-    """Elapsed and remaining working days, status and compression of one procedure."""
+    """Status (:func:`clock_status`), elapsed and remaining days and compression of one procedure. Days are counted
+    in the procedure's own kind (working or calendar days); a count the calendar cannot give leaves the status and
+    says why in ``error``."""
     today = today or timezone.localdate()
-    if not procedure.accepted_on:
-        return Clock("waiting")
-    if procedure.clock_error:
-        return Clock("error", error=procedure.clock_error)
     cal = cal or holiday_calendar.current()
-    pauses = pauses_of(procedure)
+    status = clock_status(procedure, today, cal)
+    if status == "waiting":
+        return Clock(status)
+    if status == "error":
+        return Clock(status, error=procedure.clock_error or _("办结期限尚未计算,请重新保存该事项"))
     limit = procedure.type.limit_days
+    due = procedure.due_on
+    if status in ("done", "done_late"):
+        used = procedure.days_used
+        if used is None:
+            try:
+                used = used_days(procedure, procedure.completed_on, cal, pauses_of(procedure))
+            except OutsideCalendar as exc:
+                return Clock(status, due_on=due, error=calendar_error(exc.year))
+        saved = max(limit - used, 0) if status == "done" else limit - used
+        return Clock(status, elapsed=used, due_on=due, saved=saved, compression=percent(saved, limit))
     try:
-        due = procedure.due_on or statutory_due(procedure, cal, [p for p in pauses if p.end is not None])
-        if procedure.completed_on:
-            used = (
-                procedure.days_used
-                if procedure.days_used is not None
-                else used_days(procedure, procedure.completed_on, cal, pauses)
-            )
-            on_time = procedure.completed_on <= due  # a deadline on a day off moved to the next working day
-            saved = max(limit - used, 0) if on_time else limit - used
-            return Clock(
-                "done" if on_time else "done_late",
-                elapsed=used,
-                due_on=due,
-                saved=saved,
-                compression=percent(saved, limit),
-            )
-        elapsed = used_days(procedure, today, cal, pauses)
+        elapsed = used_days(procedure, today, cal, pauses_of(procedure))
     except OutsideCalendar as exc:
-        return Clock("error", error=calendar_error(exc.year))
+        return Clock(status, due_on=due, error=calendar_error(exc.year))
     remaining = limit - elapsed
-    if any(p.covers(today) for p in pauses):
-        status = "paused"
-    elif today > due:
-        status = "overdue"
-    else:
+    if status in ("due_soon", "running"):
         remaining = max(remaining, 0)
-        status = "due_soon" if remaining <= settings.KFQ_DUE_SOON_DAYS else "running"
-    return Clock(status, elapsed=elapsed, remaining=remaining, due_on=None if status == "paused" else due)
+    return Clock(status, elapsed=elapsed, remaining=remaining, due_on=due)
+
+
+@dataclass
+class CalendarGap:
+    """Next year's holiday calendar is not entered yet (the State Council publishes it in November)."""
+
+    year: int
+    errors_from: datetime.date  # the first day open clocks show errors without it
+    failing: int  # open procedures whose clock needs it already
+
+
+def missing_calendar(today: datetime.date) -> CalendarGap | None:
+    """From 1 November, whether next year's calendar is missing and from which day open clocks would show errors:
+    today, when an open procedure's due date already reaches into next year (its clock is in error now); otherwise
+    1 January, when counting an open procedure's working days up to the day needs next year's calendar."""
+    year = today.year + 1
+    if today.month < 11 or year in holiday_calendar.current().years:
+        return None
+    failing = Procedure.objects.filter(status_q("error", today)).exclude(completed_on__lte=today).count()
+    return CalendarGap(year=year, errors_from=today if failing else datetime.date(year, 1, 1), failing=failing)
 
 
 @dataclass

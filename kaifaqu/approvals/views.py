@@ -10,8 +10,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Avg, Count, F, Q, Sum
+from django.db.models import Avg, Count, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -132,7 +133,7 @@ def _stats(queryset, group: str, today):
             avg_days=Avg("days_used", filter=done),
             limit_sum=Sum("type__limit_days", filter=done),
             used_sum=Sum("days_used", filter=done),
-            late=Count("pk", filter=done & Q(completed_on__gt=F("due_on"))),
+            late=Count("pk", filter=done & status_q("done_late", today)),
             overdue=Count("pk", filter=status_q("overdue", today)),
         )
         .order_by(group)
@@ -276,3 +277,20 @@ def overdue_reminder(request):
         (_("审批事项已超期"), procedures.filter(status_q("overdue", today)).count(), "/procedures/?status=overdue"),
         (_("审批事项即将到期"), procedures.filter(status_q("due_soon", today)).count(), "/procedures/?status=due_soon"),
     ]
+
+
+def calendar_reminder(request):
+    """Home-page reminder for administrators and the province, from 1 November: next year's holiday calendar."""
+    if not (request.user.is_superuser or scope_for(request.user).role == Role.PROVINCE):
+        return []
+    gap = services.missing_calendar(timezone.localdate())
+    if gap is None:
+        return []
+    if gap.failing:
+        text = _("%(y)s年节假日安排尚未录入,已有 %(n)s 项在办审批事项因此计时异常,请尽快录入")
+    else:
+        text = _(
+            "%(y)s年节假日安排尚未录入(国务院办公厅一般于11月发布),请及时录入;否则在办审批事项将于 %(d)s 起计时异常"
+        )
+    label = text % {"y": gap.year, "n": gap.failing, "d": gap.errors_from.isoformat()}
+    return [(label, gap.errors_from.isoformat(), reverse("calendaryear_list"))]

@@ -276,8 +276,7 @@ def _published_bulletin() -> None:
     from kaifaqu.reports.bulletin import build
     from kaifaqu.reports.models import Bulletin
 
-    last = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
-    bulletin = Bulletin.objects.create(month=last, level="province")
+    bulletin = Bulletin.objects.create(month=synthetic.last_full_month(), level="province")
     bulletin.content = build(bulletin)
     bulletin.status = "published"
     bulletin.published_at = timezone.now()

@@ -254,6 +254,56 @@ def build_procedures(rng: random.Random, project: Project, types, agents, cal, t
     return out
 
 
+PROBLEMS = {
+    "land": ("用地指标未落实", "自然资源局"),
+    "energy": ("能耗指标待省级审批", "发展改革局"),
+    "funding": ("项目贷款审批进度慢", "金融服务中心"),
+    "labour": ("技术工人招聘困难", "人力资源和社会保障局"),
+    "approval": ("施工许可办理材料待补正", "行政审批服务管理局"),
+    "utilities": ("双回路供电线路未接入", "供电公司"),
+    "other": ("周边道路未贯通", "住房和城乡建设局"),
+}
+
+
+def build_problems(rng: random.Random, project: Project, confirmer, today: datetime.date):
+    """Some of a started project's blocking problems (问题清单): raised in the half year before ``today``, with
+    deadlines on both sides of it; most older ones closed out (a few of them late), some resolved awaiting
+    close-out, some open — and a few closed without a recorded date, as imports leave them."""
+    from kaifaqu.projects.models import Problem, ProblemStatus
+
+    if project.started_on is None or rng.random() < 0.5:
+        return []
+    out = []
+    for _ in range(rng.randint(1, 3)):
+        category = rng.choice(list(PROBLEMS))
+        description, unit = PROBLEMS[category]
+        raised = max(project.started_on, today - datetime.timedelta(days=rng.randint(0, 180)))
+        deadline = raised + datetime.timedelta(days=rng.randint(7, 90))
+        problem = Problem(
+            project=project,
+            category=category,
+            description=description,
+            owner_unit=unit,
+            owner_person=f"{rng.choice('王李张刘陈杨赵黄周吴')}科长",
+            raised_on=raised,
+            deadline=deadline,
+        )
+        roll = rng.random()
+        if roll < 0.45 and raised < today:
+            closed = min(today, raised + datetime.timedelta(days=rng.randint(1, 120)))
+            problem.status = ProblemStatus.CLOSED
+            problem.resolution = "已协调解决"
+            problem.resolved_on = closed
+            problem.closed_on = None if rng.random() < 0.05 else closed
+            problem.closed_by = confirmer
+        elif roll < 0.6 and raised < today:
+            problem.status = ProblemStatus.RESOLVED
+            problem.resolution = "已协调解决,待开发区确认销号"
+            problem.resolved_on = min(today, raised + datetime.timedelta(days=rng.randint(1, 60)))
+        out.append(problem)
+    return out
+
+
 COMPANY_PLACES = ["北京", "天津", "河北", "上海", "江苏", "浙江", "广东", "深圳", "雄安", "太原", "合肥", "香港"]
 REGION_OF_PLACE = {
     "北京": "京津冀",

@@ -20,11 +20,12 @@ from kaifaqu.core.history import change_context, record_bulk, serialize
 from kaifaqu.core.models import ChangeAction, ChangeSource
 from kaifaqu.enterprises.models import Enterprise, EnterpriseZone, SrdiTier
 from kaifaqu.lib import creditcode
-from kaifaqu.projects.models import AnnualPlan, MonthlyReport, Project
+from kaifaqu.projects.models import AnnualPlan, MonthlyReport, Problem, Project
+from kaifaqu.projects.rates import reporting_period
 from kaifaqu.zones.models import City, IndustryChain, Park, Zone, ZoneCategory, ZoneLevel
 from kaifaqu.zones.reference import load_cities, load_zones
 
-from .projects import Window, build_leads, build_procedures, build_project, plans_and_reports
+from .projects import Window, build_leads, build_problems, build_procedures, build_project, plans_and_reports
 
 SOURCE = "合成数据(自动生成,非真实)"
 ORG_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -94,8 +95,8 @@ def _bulk(model, objs, history):
 
 
 def last_full_month(today: datetime.date | None = None) -> datetime.date:
-    today = today or timezone.localdate()
-    return (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    """The first day of the reporting period: the last month that may be reported on."""
+    return reporting_period(today or timezone.localdate()).last_month
 
 
 def generate(
@@ -110,11 +111,13 @@ def generate(
     history: bool = True,
     only_zones=None,
     procedures: bool = False,
+    problems: bool = False,
     leads_per_zone: int = 0,
 ) -> Counts:
     """Fill the database up to ``zones`` zones, each with parks and chains, and add ``enterprises``;
     with ``projects_per_zone``, give every zone (or ``only_zones``) that many key projects with plans and
-    monthly reports over the ``months`` months ending with ``end`` (default: last full month).
+    monthly reports over the ``months`` months ending with ``end`` (default: last full month), and with
+    ``procedures`` / ``problems`` their approvals and problem ledger.
 
     ``history=False`` skips change-history entries: only for benchmark databases of millions of rows.
     """
@@ -211,7 +214,9 @@ def generate(
         if projects_per_zone:
             window = Window(end=end or last_full_month(), months=months)
             targets = list(only_zones) if only_zones is not None else all_zones
-            counts.extra.update(_generate_projects(rng, targets, projects_per_zone, window, history, procedures))
+            counts.extra.update(
+                _generate_projects(rng, targets, projects_per_zone, window, history, procedures, problems)
+            )
         if leads_per_zone:
             targets = list(only_zones) if only_zones is not None else all_zones
             counts.extra.update(_generate_leads(rng, targets, leads_per_zone, history))
@@ -262,7 +267,17 @@ def _agents(zone, rng):
     return User.objects.bulk_create(people)
 
 
-def _generate_projects(rng, zones, per_zone, window, history, procedures=False) -> dict:
+def _confirmer(zone):
+    """The zone staff member who confirms close-outs (a roster user without a password)."""
+    from kaifaqu.accounts.models import User
+
+    user, _created = User.objects.get_or_create(
+        username=f"zone{zone.pk}", defaults={"role": "zone", "zone": zone, "password": "!"}
+    )
+    return user
+
+
+def _generate_projects(rng, zones, per_zone, window, history, procedures=False, problems=False) -> dict:
     parks, chains, firms = defaultdict(list), defaultdict(list), defaultdict(list)
     ids = [z.pk for z in zones]
     for park in Park.objects.filter(zone_id__in=ids):
@@ -272,7 +287,7 @@ def _generate_projects(rng, zones, per_zone, window, history, procedures=False) 
     for link in EnterpriseZone.objects.filter(zone_id__in=ids).select_related("enterprise"):
         firms[link.zone_id].append(link.enterprise)
     serial = Project.objects.count()
-    counts = {"projects": 0, "plans": 0, "reports": 0, "procedures": 0}
+    counts = {"projects": 0, "plans": 0, "reports": 0, "procedures": 0, "problems": 0}
     if procedures:
         from kaifaqu.approvals import calendar as holiday_calendar
         from kaifaqu.approvals.calendar import seed_from_package
@@ -306,4 +321,8 @@ def _generate_projects(rng, zones, per_zone, window, history, procedures=False) 
             for p in projects:
                 items += build_procedures(rng, p, types, agents, cal, window.last_day)
             counts["procedures"] += _bulk(Procedure, items, history)
+        if problems:
+            confirmer = _confirmer(zone)
+            items = [q for p in projects for q in build_problems(rng, p, confirmer, window.last_day)]
+            counts["problems"] += _bulk(Problem, items, history)
     return counts

@@ -66,3 +66,8 @@ def evaluate(q: Q, obj):
     if q.negated and outcome is not None:
         outcome = not outcome
     return outcome
+
+
+def holds(q: Q, obj) -> bool:
+    """Whether a filter would select this row: the Python value of a rule written once as a ``Q``."""
+    return evaluate(q, obj) is True

@@ -160,6 +160,7 @@ def _rates_fields(r, links):
         "schedule": r.schedule,
         "gap": r.gap,
         "double_half": r.double_half,
+        "double_half_rate": r.double_half_rate,
         "capacity_rate": r.capacity_rate,
         "projects": links,
     }
@@ -169,7 +170,8 @@ def _rates_fields(r, links):
     parameters=[OpenApiParameter(n, int, required=False) for n in ("year", "month", "city", "zone", "park", "chain")],
     responses={200: dict},
     description="三率 for the user's scope and a period (cumulative January..month). Rates are percentages with one "
-    "decimal, null for an empty denominator; `projects` gives the drill-down list URL of each figure.",
+    "decimal, null for an empty denominator; `projects` gives the drill-down list URL of each figure. `double_half` "
+    "(双过半) is the year's end-of-June result (`double_half_rate`: June's completion rate), null before 1 July.",
 )
 @api_view(["GET"])
 def rates_api(request):

@@ -25,7 +25,7 @@ from .models import (
     Stage,
     Suspension,
 )
-from .status import COLOURS
+from .status import COLOUR_CHOICES
 
 FIGURES = sorted(set(rates.plan_figures(rates.Period(2000, 1))) | set(rates.PROJECT_COUNTS))
 
@@ -39,7 +39,7 @@ class ProjectFilterSet(SearchFilterSet):
     stage = django_filters.ChoiceFilter(field_name="stage_value", choices=Stage.choices, label=_("阶段"))
     key_level = django_filters.ChoiceFilter(choices=KeyLevel.choices, label=_("重点级别"))
     is_transformation = YesNoFilter(label=_("转型项目"))
-    colour = django_filters.ChoiceFilter(choices=list(COLOURS.items()), label=_("状态颜色"))
+    colour = django_filters.ChoiceFilter(choices=COLOUR_CHOICES, label=_("状态颜色"))
     plan_year = django_filters.NumberFilter(method="by_plan", label=_("计划年度"))
     plan_kind = django_filters.ChoiceFilter(method="by_plan", choices=PlanKind.choices, label=_("计划类别"))
     figure = django_filters.ChoiceFilter(
@@ -126,8 +126,8 @@ class ProblemFilterSet(SearchFilterSet):
     def by_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        overdue = queryset.filter(deadline__lt=timezone.localdate()).exclude(status=ProblemStatus.CLOSED)
-        return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
+        overdue = Problem.overdue_q(timezone.localdate())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
 
 class CampaignFilterSet(SearchFilterSet):

@@ -19,6 +19,7 @@ from kaifaqu.core.models import TrackedModel
 from kaifaqu.core.scoping import Role, ScopePaths
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.lib import projectcode
+from kaifaqu.lib.qeval import holds
 from kaifaqu.zones.models import NON_NEGATIVE, City, IndustryChain, Park, Zone
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [NON_NEGATIVE]}
@@ -559,9 +560,18 @@ class Problem(TrackedModel):
     def __str__(self):
         return f"{self.project}:{self.get_category_display()}"
 
+    @staticmethod
+    def overdue_q(day: datetime.date) -> Q:
+        """The one definition of an overdue problem (逾期未销号): on ``day`` it is not closed out and its deadline is
+        before that day. The deadline day itself is still in time. Closed out means closed on or before ``day`` (a
+        problem closed later was still open then; one closed without a date counts as closed). A bulletin as of a
+        month's end asks about the month's last day: deadline before it, not closed by it."""
+        closed = Q(status=ProblemStatus.CLOSED) & (Q(closed_on__isnull=True) | Q(closed_on__lte=day))
+        return Q(deadline__lt=day) & ~closed
+
     @property
     def is_overdue(self) -> bool:
-        return self.status != ProblemStatus.CLOSED and self.deadline < timezone.localdate()
+        return holds(Problem.overdue_q(timezone.localdate()), self)
 
 
 class StatusRule(TrackedModel):

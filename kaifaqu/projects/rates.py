@@ -16,9 +16,10 @@ from decimal import Decimal
 
 from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kaifaqu.lib.units import percent, quantize
+from kaifaqu.lib.units import percent, quantize, wan_to_yi
 
 from .models import AnnualPlan, MonthlyReport, PlanKind
 
@@ -49,6 +50,19 @@ class Period:
 
     def label(self) -> str:
         return f"{self.year}年1–{self.month}月"
+
+
+def reporting_period(today: datetime.date) -> Period:
+    """The period whose report is the latest due on ``today``: the month before today's (a month is reported as
+    of its last day, so its report falls due once it has ended). Lists, the board, the dashboard's default and the
+    demo data all start from it."""
+    last = today.replace(day=1) - datetime.timedelta(days=1)
+    return Period(last.year, last.month)
+
+
+def double_half_known(year: int, today: datetime.date) -> bool:
+    """双过半 is the test of the end of June: a year's result is known from 1 July of that year."""
+    return today >= datetime.date(year, 7, 1)
 
 
 def plan_figures(period: Period) -> dict[str, Q]:
@@ -98,12 +112,18 @@ class Rates:
     counts: dict = field(default_factory=dict)
     planned_investment: Decimal = ZERO
     completed: Decimal = ZERO
+    # The year's figures at the end of June (双过半), None while June's result is not known yet.
+    june_planned: Decimal | None = None
+    june_completed: Decimal | None = None
 
     def __add__(self, other: Rates) -> Rates:
         total = Rates(self.period, label=self.label)
         total.counts = {k: self.counts.get(k, 0) + other.counts.get(k, 0) for k in set(self.counts) | set(other.counts)}
         total.planned_investment = self.planned_investment + other.planned_investment
         total.completed = self.completed + other.completed
+        for name in ("june_planned", "june_completed"):
+            mine, theirs = getattr(self, name), getattr(other, name)
+            setattr(total, name, None if mine is None and theirs is None else (mine or ZERO) + (theirs or ZERO))
         return total
 
     def __getattr__(self, name):
@@ -150,11 +170,19 @@ class Rates:
         return quantize(exact - self.period.schedule, 1)
 
     @property
-    def double_half(self):
-        """双过半: at the end of June (and later), completion ≥ 50%. None before June or without a plan."""
-        if self.period.month < 6 or self.completion_rate is None:
+    def double_half_rate(self):
+        """投资完成率 at the end of June of the period's year (the figure 双过半 tests); None until it is known."""
+        if self.june_planned is None:
             return None
-        return self.completed * 2 >= self.planned_investment
+        return percent(self.june_completed, self.june_planned)
+
+    @property
+    def double_half(self):
+        """双过半 ("时间过半、任务过半"): at the end of June, 投资完成率 ≥ 50%. It is the year's June result, whatever
+        month the period ends in; None before 1 July of the year (not known yet) or without a plan."""
+        if self.double_half_rate is None:
+            return None
+        return self.june_completed * 2 >= self.june_planned
 
     @property
     def capacity_rate(self):
@@ -163,26 +191,41 @@ class Rates:
 
     @property
     def completed_yi(self) -> Decimal:
-        return quantize(self.completed / 10000, 2)
+        return wan_to_yi(self.completed)
 
     @property
     def planned_yi(self) -> Decimal:
-        return quantize(self.planned_investment / 10000, 2)
+        return wan_to_yi(self.planned_investment)
+
+
+def latest_ytd(period: Period, outer: str = "project_id"):
+    """A project's year-to-date investment in the period: its latest report within the period's year (a subquery
+    on ``outer``, the project's id in the outer query; no row without a report)."""
+    return (
+        MonthlyReport.objects.filter(project=OuterRef(outer), month__gte=period.start, month__lte=period.last_month)
+        .order_by("-month")
+        .values("year_to_date")[:1]
+    )
 
 
 def ytd_subquery(period: Period):
-    """A plan's project's year-to-date investment: its latest report within the period's year."""
-    latest = MonthlyReport.objects.filter(
-        project=OuterRef("project_id"), month__gte=period.start, month__lte=period.last_month
-    ).order_by("-month")
-    return Coalesce(Subquery(latest.values("year_to_date")[:1]), Value(ZERO), output_field=DecimalField())
+    """A plan's project's year-to-date investment (0 without a report)."""
+    return Coalesce(Subquery(latest_ytd(period)), Value(ZERO), output_field=DecimalField())
 
 
-def compute(plans, projects, period: Period, group_by: str | None = None, labels: dict | None = None):
+def compute(
+    plans,
+    projects,
+    period: Period,
+    group_by: str | None = None,
+    labels: dict | None = None,
+    today: datetime.date | None = None,
+):
     """Rates for ``plans`` (AnnualPlan queryset, already scoped) and ``projects`` (Project queryset).
 
     With ``group_by`` (a lookup such as ``project__zone__city``) returns (total, [per-unit Rates]);
-    without it, (total, []). Two grouped aggregate queries, whatever the number of projects.
+    without it, (total, []). Two grouped aggregate queries, whatever the number of projects. From 1 July
+    (``today``) the same plan query also gives the year's June figures, for 双过半.
     """
     figures = plan_figures(period)
     plans = plans.filter(year=period.year).annotate(ytd=ytd_subquery(period))
@@ -190,6 +233,17 @@ def compute(plans, projects, period: Period, group_by: str | None = None, labels
     aggregates = {name: Count("pk", filter=figures[name]) for name in PLAN_COUNTS}
     aggregates["planned_investment"] = Sum("planned_investment", filter=live)
     aggregates["completed"] = Sum("ytd", filter=live)
+    june_known = double_half_known(period.year, today or timezone.localdate())
+    if june_known:
+        june = Period(period.year, 6)
+        june_live = plan_figures(june)["planned"]
+        plans = plans.annotate(ytd_june=ytd_subquery(june))
+        # First: once the alias "planned_investment" is defined it stands for the sum, not the field.
+        aggregates = {
+            "june_planned": Sum("planned_investment", filter=june_live),
+            "june_completed": Sum("ytd_june", filter=june_live),
+            **aggregates,
+        }
     pfig = project_figures(period)
     paggs = {name: Count("pk", filter=pfig[name]) for name in PROJECT_COUNTS}
     # Only projects due to reach capacity in the period matter (an index on the planned date finds them).
@@ -210,9 +264,14 @@ def compute(plans, projects, period: Period, group_by: str | None = None, labels
         }
         r.planned_investment = row.get("planned_investment") or ZERO
         r.completed = row.get("completed") or ZERO
+        if june_known:
+            r.june_planned = row.get("june_planned") or ZERO
+            r.june_completed = row.get("june_completed") or ZERO
         units.append(r)
     total = Rates(period, label=str(_("合计")))
     total.counts = dict.fromkeys(PLAN_COUNTS + PROJECT_COUNTS, 0)  # zeros, not missing, when nothing is in scope
+    if june_known:
+        total.june_planned = total.june_completed = ZERO
     for u in units:
         total = total + u
     total.label = str(_("合计"))
@@ -264,11 +323,11 @@ class Cohort:
 
     @property
     def investment_yi(self) -> Decimal:
-        return quantize(self.investment / 10000, 2)
+        return wan_to_yi(self.investment)
 
     @property
     def expected_output_yi(self) -> Decimal:
-        return quantize(self.expected_output / 10000, 2)
+        return wan_to_yi(self.expected_output)
 
 
 def cohort_figures(as_of: datetime.date) -> dict[str, Q]:

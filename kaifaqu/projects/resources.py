@@ -22,12 +22,10 @@ from .models import (
 )
 from .status import COLOURS, annotate_status
 
-BADGE = {"red": "danger", "yellow": "warning", "green": "success", "none": "secondary"}
-
 
 def colour_badge(obj):
-    colour = getattr(obj, "colour", "none")
-    return format_html('<span class="badge text-bg-{}">{}</span>', BADGE[colour], COLOURS[colour])
+    colour = COLOURS[getattr(obj, "colour", "none")]
+    return format_html('<span class="badge text-bg-{}">{}</span>', colour.badge, colour.label)
 
 
 def stage_label(obj):

@@ -1,65 +1,72 @@
-"""Project status colour (red / yellow / green) from the configurable StatusRule, as SQL annotations."""
+"""Project status colour (red / yellow / green) from the configurable StatusRule, as SQL annotations.
+
+The one definition of the colour: lists (filter and badge), the 挂图作战 board, the dashboard and the bulletin's
+red projects all read :func:`annotate_status`, and show a colour with :data:`COLOURS`.
+"""
 
 from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Case, CharField, DecimalField, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import MILESTONES, AnnualPlan, MonthlyReport, Problem, ProblemStatus, StatusRule
+from .models import MILESTONES, AnnualPlan, Problem, StatusRule
+from .rates import Period, latest_ytd, reporting_period
 from .stages import stage_expression
 
-COLOURS = {"red": _("红色"), "yellow": _("黄色"), "green": _("绿色"), "none": _("—")}
+
+class Colour(NamedTuple):
+    label: str
+    badge: str  # Bootstrap contextual colour (``text-bg-…``) of lists and panels
+    hex: str  # the same colour in charts (the board)
 
 
-def status_period(today: datetime.date) -> tuple[int, int]:
-    """The month whose report is the latest due: the month before ``today``."""
-    first = today.replace(day=1) - datetime.timedelta(days=1)
-    return first.year, first.month
+COLOURS = {
+    "red": Colour(_("红色"), "danger", "#dc3545"),
+    "yellow": Colour(_("黄色"), "warning", "#ffc107"),
+    "green": Colour(_("绿色"), "success", "#198754"),
+    "none": Colour(_("—"), "secondary", "#6c757d"),
+}
+COLOUR_CHOICES = [(key, c.label) for key, c in COLOURS.items()]
 
 
-def annotate_status(queryset, *, today: datetime.date | None = None, rule: StatusRule | None = None):
-    """Add ``stage``, ``plan_investment``, ``ytd``, ``late_days`` flags and ``colour`` to a Project queryset."""
+def annotate_status(
+    queryset, *, today: datetime.date | None = None, rule: StatusRule | None = None, period: Period | None = None
+):
+    """Add ``stage_value``, ``plan_investment``, ``ytd_amount``, ``has_overdue_problem`` and ``colour`` to a Project
+    queryset: the colour on ``today`` (default: the date), judged against the figures of ``period`` (default: the
+    reporting period of ``today``; a bulletin passes its own month and that month's last day)."""
     today = today or timezone.localdate()
     rule = rule or StatusRule.current()
-    year, month = status_period(today)
+    period = period or reporting_period(today)
     money = DecimalField(max_digits=18, decimal_places=2)
-    plan = AnnualPlan.objects.filter(project=OuterRef("pk"), year=year).values("planned_investment")[:1]
-    ytd = (
-        MonthlyReport.objects.filter(
-            project=OuterRef("pk"), month__gte=datetime.date(year, 1, 1), month__lte=datetime.date(year, month, 1)
-        )
-        .order_by("-month")
-        .values("year_to_date")[:1]
-    )
+    plan = AnnualPlan.objects.filter(project=OuterRef("pk"), year=period.year).values("planned_investment")[:1]
     red_cutoff = today - datetime.timedelta(days=rule.red_milestone_days)
     late = Q()
     for _stage, planned, actual, _label in MILESTONES:
-        late |= Q(**{f"{planned}__lt": red_cutoff, f"{actual}__isnull": True})
-    schedule = Decimal(month) * 100 / 12
+        late |= Q(**{f"{planned}__lt": red_cutoff}) & (Q(**{f"{actual}__isnull": True}) | Q(**{f"{actual}__gt": today}))
 
     def behind(points) -> Q:
         # ytd / plan * 100 < schedule - points   ⇔   ytd * 100 < plan * (schedule - points)
-        threshold = (schedule - Decimal(points)) / 100
+        threshold = (period.schedule - Decimal(points)) / 100
         return Q(plan_investment__gt=0) & Q(ytd_amount__lt=F("plan_investment") * Value(threshold, output_field=money))
 
-    overdue = Exists(
-        Problem.objects.filter(project=OuterRef("pk"), deadline__lt=today).exclude(status=ProblemStatus.CLOSED)
-    )
+    overdue = Exists(Problem.objects.filter(Problem.overdue_q(today), project=OuterRef("pk")))
     yellow = behind(rule.yellow_gap_points)
     if rule.yellow_on_overdue_problem:
         yellow |= Q(has_overdue_problem=True)
     return queryset.annotate(
         stage_value=stage_expression(),
         plan_investment=Subquery(plan, output_field=money),
-        ytd_amount=Subquery(ytd, output_field=money),
+        ytd_amount=Subquery(latest_ytd(period, "pk"), output_field=money),
         has_overdue_problem=overdue,
     ).annotate(
         colour=Case(
-            When(terminated_on__isnull=False, then=Value("none")),
+            When(terminated_on__lte=today, then=Value("none")),
             When(late | behind(rule.red_gap_points), then=Value("red")),
             When(yellow, then=Value("yellow")),
             default=Value("green"),

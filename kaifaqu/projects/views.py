@@ -27,7 +27,7 @@ from kaifaqu.zones.models import City, IndustryChain, Park, Zone
 from . import rates, services
 from .forms import CorrectionForm
 from .models import AnnualPlan, CampaignEntry, EntryKind, KeyLevel, MonthlyReport, Problem, Project
-from .status import annotate_status
+from .status import COLOURS, annotate_status
 
 
 class RatesForm(forms.Form):
@@ -65,16 +65,11 @@ class RatesForm(forms.Form):
         return data
 
 
-def default_period(today: datetime.date) -> tuple[int, int]:
-    last = today.replace(day=1) - datetime.timedelta(days=1)
-    return last.year, last.month
-
-
 def rates_for(user, params) -> dict:
     """Rates of the user's scope narrowed by ``params`` (year, month, city, zone, park, chain), broken down by
     the next unit down (province → cities, city → zones, zone → parks). Used by the page and the API."""
-    year, month = default_period(timezone.localdate())
-    data = {"year": year, "month": month, **{k: v for k, v in params.items() if v not in (None, "")}}
+    default = rates.reporting_period(timezone.localdate())
+    data = {"year": default.year, "month": default.month, **{k: v for k, v in params.items() if v not in (None, "")}}
     form = RatesForm(data, user=user)
     if not form.is_valid():
         return {"form": form, "errors": form.errors}
@@ -200,6 +195,7 @@ def board(request):
                 "name": p.name,
                 "url": reverse("project_detail", args=[p.pk]),
                 "colour": p.colour,
+                "hex": COLOURS[p.colour].hex,
                 "key_level": KeyLevel(p.key_level).label if p.key_level else "",
                 "planned": [
                     d.isoformat() if d else None
@@ -290,12 +286,5 @@ def campaign_summary(campaign, user) -> dict:
 
 def problem_reminder(request):
     """Home-page reminder: problems past their deadline and not closed out."""
-    from .models import ProblemStatus
-
-    count = (
-        Problem.objects.for_user(request.user)
-        .filter(deadline__lt=timezone.localdate())
-        .exclude(status=ProblemStatus.CLOSED)
-        .count()
-    )
+    count = Problem.objects.for_user(request.user).filter(Problem.overdue_q(timezone.localdate())).count()
     return [(_("问题清单逾期未销号"), count, "/problems/?overdue=true")]

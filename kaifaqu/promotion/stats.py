@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
-from kaifaqu.lib.units import percent, quantize
+from kaifaqu.lib.units import percent, wan_to_yi
 
 from .models import STAGE_ORDER, FollowUp, LeadStage, Trip
 
@@ -44,7 +44,7 @@ class Funnel:
 
     @property
     def signed_yi(self):
-        return quantize(self.signed_amount / 10000, 2)
+        return wan_to_yi(self.signed_amount)
 
     def add(self, other: Funnel) -> None:
         for name in ("leads", "contacts", "trips", "signed", "signed_amount", "signed_live", "started", "terminated"):

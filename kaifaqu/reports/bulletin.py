@@ -9,9 +9,10 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from kaifaqu.approvals.models import Procedure
-from kaifaqu.lib.units import quantize
+from kaifaqu.approvals.services import status_q
+from kaifaqu.lib.units import wan_to_yi
 from kaifaqu.projects import rates
-from kaifaqu.projects.models import AnnualPlan, Problem, ProblemStatus, Project, ReportCorrection
+from kaifaqu.projects.models import AnnualPlan, Problem, Project, ReportCorrection
 from kaifaqu.projects.status import annotate_status
 from kaifaqu.promotion.models import Agreement
 from kaifaqu.zones.models import City, Zone
@@ -69,7 +70,7 @@ def build(bulletin: Bulletin) -> dict:
                 "started": (u.new_started + u.cont_resumed) if u else 0,
                 "planned": (u.new_planned + u.cont_planned) if u else 0,
                 "terminated": u.terminated if u else 0,
-                "signed_yi": str(quantize(Decimal(signed.get(key) or 0) / 10000, 2)),
+                "signed_yi": str(wan_to_yi(signed.get(key) or 0)),
             }
         )
 
@@ -77,37 +78,39 @@ def build(bulletin: Bulletin) -> dict:
         ranked = sorted(rows, key=lambda r: (r[field] is None, -Decimal(r[field] or 0), r["unit"]))
         return [{"rank": i + 1, "unit": r["unit"], "value": r[field]} for i, r in enumerate(ranked)]
 
-    red = annotate_status(projects.filter(terminated_on__isnull=True), today=end).filter(colour="red")
-    red_projects = [
-        {
+    # The month as of its last day: red judged on the month's figures, overdue meaning overdue on that day.
+    red = annotate_status(projects, today=end, period=period).filter(colour="red")
+    red_projects, red_total = _listed(
+        red.select_related("zone").order_by("zone__name", "name"),
+        lambda p: {
             "name": p.name,
             "zone": str(p.zone),
             "stage": str(p.get_stage_display()),
-            "investment_yi": str(quantize(p.total_investment / 10000, 2)),
-        }
-        for p in red.select_related("zone").order_by("zone__name", "name")[:100]
-    ]
-    overdue_problems = [
-        {
+            "investment_yi": str(wan_to_yi(p.total_investment)),
+        },
+    )
+    overdue_problems, problems_total = _listed(
+        Problem.objects.filter(Problem.overdue_q(end), project__in=projects)
+        .select_related("project__zone")
+        .order_by("deadline", "pk"),
+        lambda p: {
             "project": str(p.project),
             "zone": str(p.project.zone),
             "category": str(p.get_category_display()),
             "description": p.description,
             "owner": p.owner_unit,
             "deadline": p.deadline.isoformat(),
-        }
-        for p in Problem.objects.filter(project__in=projects, deadline__lte=end)
-        .exclude(status=ProblemStatus.CLOSED, closed_on__lte=end)
-        .select_related("project__zone")
-        .order_by("deadline")[:100]
-    ]
-    overdue_procedures = [
-        {"project": str(p.project), "zone": str(p.project.zone), "type": str(p.type), "due_on": p.due_on.isoformat()}
-        for p in procedures.filter(accepted_on__isnull=False, due_on__lt=end)
-        .exclude(completed_on__lte=end)
-        .select_related("project__zone", "type")
-        .order_by("due_on")[:100]
-    ]
+        },
+    )
+    overdue_procedures, procedures_total = _listed(
+        procedures.filter(status_q("overdue", end)).select_related("project__zone", "type").order_by("due_on", "pk"),
+        lambda p: {
+            "project": str(p.project),
+            "zone": str(p.project.zone),
+            "type": str(p.type),
+            "due_on": p.due_on.isoformat(),
+        },
+    )
     totals = {
         "start_resume_rate": _num(total.start_resume_rate),
         "completion_rate": _num(total.completion_rate),
@@ -118,7 +121,7 @@ def build(bulletin: Bulletin) -> dict:
         "started": total.new_started + total.cont_resumed,
         "planned": total.new_planned + total.cont_planned,
         "terminated": total.terminated,
-        "signed_yi": str(quantize(Decimal(sum(signed.values(), Decimal(0))) / 10000, 2)),
+        "signed_yi": str(wan_to_yi(sum(signed.values(), Decimal(0)))),
     }
     content = {
         "title": str(bulletin),
@@ -135,14 +138,45 @@ def build(bulletin: Bulletin) -> dict:
         "red_projects": red_projects,
         "overdue_problems": overdue_problems,
         "overdue_procedures": overdue_procedures,
+        "counts": {
+            "red_projects": red_total,
+            "overdue_problems": problems_total,
+            "overdue_procedures": procedures_total,
+        },
         "has_data": bool(totals["planned"]) or bool(signed),
     }
     content["summary"] = summary(content)
-    return content
+    return with_totals(content)
+
+
+LIST_LIMIT = 100  # rows of each list in the document; counts and the summary always use the full totals
+LISTS = ("red_projects", "overdue_problems", "overdue_procedures")
+
+
+def _listed(queryset, row, limit: int = LIST_LIMIT) -> tuple[list, int]:
+    """The first ``limit`` rows of a list for the document, and how many there are in all."""
+    items = [row(o) for o in queryset[:limit]]
+    return items, (len(items) if len(items) < limit else queryset.count())
+
+
+def content_of(bulletin: Bulletin) -> dict:
+    """What a bulletin says: the frozen content once published, else the current figures (a draft)."""
+    return with_totals(bulletin.content) if bulletin.content else build(bulletin)
+
+
+def with_totals(content: dict) -> dict:
+    """The content with each list's full count (``counts``; bulletins published before counts were stored have
+    their lists' lengths) and, where a list was cut, the note saying how many more there are (``more``)."""
+    counts = {name: len(content.get(name, [])) for name in LISTS} | content.get("counts", {})
+    more = {}
+    for name in LISTS:
+        left = counts[name] - len(content.get(name, []))
+        more[name] = _("及其他 %(n)s 项") % {"n": left} if left > 0 else ""
+    return {**content, "counts": counts, "more": more}
 
 
 def summary(c: dict) -> str:
-    t = c["totals"]
+    t, n = c["totals"], c["counts"]
     if not c["has_data"]:
         return _("%(p)s 暂无年度计划与签约数据。") % {"p": c["period"]}
     parts = [
@@ -161,7 +195,7 @@ def summary(c: dict) -> str:
         parts.append(_("另有终止项目 %(n)s 个未计入") % {"n": t["terminated"]})
     parts.append(
         _("红色预警项目 %(r)s 个,逾期未销号问题 %(q)s 个,超期审批事项 %(a)s 项。")
-        % {"r": len(c["red_projects"]), "q": len(c["overdue_problems"]), "a": len(c["overdue_procedures"])}
+        % {"r": n["red_projects"], "q": n["overdue_problems"], "a": n["overdue_procedures"]}
     )
     return ";".join(parts[:-1]) + "。" + parts[-1]
 

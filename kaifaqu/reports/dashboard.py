@@ -16,6 +16,7 @@ from kaifaqu.lib.units import percent
 from kaifaqu.projects import rates
 from kaifaqu.projects.models import AnnualPlan, Campaign, CampaignEntry, Problem, ProblemStatus, Project, Stage
 from kaifaqu.projects.stages import stage_expression
+from kaifaqu.projects.status import COLOURS, annotate_status
 from kaifaqu.promotion.models import Agreement, Lead, LeadStage
 
 
@@ -50,13 +51,13 @@ def _ids(unit: dict) -> dict:
     return {k: v.pk for k, v in unit.items() if v is not None}
 
 
-def project_rates(user, unit, period: rates.Period):
+def project_rates(user, unit, period: rates.Period, today: datetime.date | None = None):
     plans = narrow(AnnualPlan.objects.for_user(user), unit, "project__")
     projects = narrow(Project.objects.for_user(user), unit)
     group = (
         "project__zone" if unit.get("city") or unit.get("zone") or user_scope_is_narrow(user) else "project__zone__city"
     )
-    return rates.compute(plans, projects, period, group_by=group)
+    return rates.compute(plans, projects, period, group_by=group, today=today)
 
 
 def user_scope_is_narrow(user) -> bool:
@@ -122,9 +123,8 @@ def approvals(user, unit, today: datetime.date) -> dict:
 
 def problems(user, unit, today: datetime.date) -> dict:
     items = narrow(Problem.objects.for_user(user), unit, "project__").exclude(status=ProblemStatus.CLOSED)
-    by_category = (
-        items.values("category").annotate(n=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=today))).order_by()
-    )
+    overdue = Problem.overdue_q(today)
+    by_category = items.values("category").annotate(n=Count("pk"), overdue=Count("pk", filter=overdue)).order_by()
     from kaifaqu.projects.models import ProblemCategory
 
     labels = dict(ProblemCategory.choices)
@@ -146,11 +146,29 @@ def problems(user, unit, today: datetime.date) -> dict:
     }
 
 
+def colours(user, unit, today: datetime.date) -> list[dict]:
+    """Projects by status colour today (the colours the project list filters and the board shows)."""
+    projects = annotate_status(narrow(Project.objects.for_user(user), unit), today=today)
+    shown = [key for key in COLOURS if key != "none"]
+    counts = projects.aggregate(**{key: Count("pk", filter=Q(colour=key)) for key in shown})
+    return [
+        {
+            "colour": key,
+            "label": str(COLOURS[key].label),
+            "badge": COLOURS[key].badge,
+            "count": counts[key],
+            "url": url("project_list", colour=key, **_ids(unit)),
+        }
+        for key in shown
+    ]
+
+
 def build(user, unit: dict, period: rates.Period, today: datetime.date | None = None) -> dict:
     today = today or timezone.localdate()
-    total, units = project_rates(user, unit, period)
+    total, units = project_rates(user, unit, period, today)
     return {
         "stages": stages(user, unit),
+        "colours": colours(user, unit, today),
         "rates": total,
         "units": units,
         "round": latest_round(user, unit, today),

@@ -77,21 +77,11 @@ def to_docx(c: dict) -> bytes:
     for i, (field, label) in enumerate(TABLES):
         heading(f"{numbers[i]}、{c['unit_label']}{label}")
         table(["名次", c["unit_label"], label], [(r["rank"], r["unit"], r["value"]) for r in c["rankings"][field]])
-    heading(f"{numbers[3]}、红色预警项目")
-    table(
-        ["项目", "开发区", "阶段", "总投资(亿元)"],
-        [(p["name"], p["zone"], p["stage"], p["investment_yi"]) for p in c["red_projects"]],
-    )
-    heading(f"{numbers[4]}、逾期未销号问题")
-    table(
-        ["项目", "开发区", "类别", "责任单位", "时限"],
-        [(p["project"], p["zone"], p["category"], p["owner"], p["deadline"]) for p in c["overdue_problems"]],
-    )
-    heading(f"{numbers[5]}、超期审批事项")
-    table(
-        ["项目", "开发区", "事项", "法定期限"],
-        [(p["project"], p["zone"], p["type"], p["due_on"]) for p in c["overdue_procedures"]],
-    )
+    for number, (name, title, _sheet, headers, rows) in zip(numbers[3:], _lists(c), strict=True):
+        heading(f"{number}、{title}")
+        table(headers, rows)
+        if c["more"][name]:
+            _font(doc.add_paragraph().add_run(c["more"][name]), BODY_FONT, 12)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
@@ -148,28 +138,42 @@ def to_xlsx(c: dict) -> bytes:
         sheet.append(["名次", c["unit_label"], label])
         for r in c["rankings"][field]:
             sheet.append([r["rank"], r["unit"], _n(r["value"])])
-    for name, headers, rows in (
+    for name, _title, sheet_name, headers, rows in _lists(c, money=_n):
+        sheet = wb.create_sheet(sheet_name)
+        sheet.append(headers)
+        for row in rows:
+            sheet.append(list(row))
+        if c["more"][name]:
+            sheet.append([c["more"][name]])
+    return save_workbook(wb)
+
+
+def _lists(c: dict, money=str) -> list[tuple]:
+    """The bulletin's lists (name, title, sheet name, headers, rows; amounts through ``money``), each possibly cut:
+    ``c["more"]`` says by how much."""
+    return [
         (
+            "red_projects",
+            "红色预警项目",
             "红色预警项目",
             ["项目", "开发区", "阶段", "总投资(亿元)"],
-            [(p["name"], p["zone"], p["stage"], _n(p["investment_yi"])) for p in c["red_projects"]],
+            [(p["name"], p["zone"], p["stage"], money(p["investment_yi"])) for p in c["red_projects"]],
         ),
         (
+            "overdue_problems",
+            "逾期未销号问题",
             "逾期问题",
             ["项目", "开发区", "类别", "责任单位", "时限"],
             [(p["project"], p["zone"], p["category"], p["owner"], p["deadline"]) for p in c["overdue_problems"]],
         ),
         (
+            "overdue_procedures",
+            "超期审批事项",
             "超期审批",
             ["项目", "开发区", "事项", "法定期限"],
             [(p["project"], p["zone"], p["type"], p["due_on"]) for p in c["overdue_procedures"]],
         ),
-    ):
-        sheet = wb.create_sheet(name)
-        sheet.append(headers)
-        for row in rows:
-            sheet.append(list(row))
-    return save_workbook(wb)
+    ]
 
 
 def _n(value):

@@ -54,7 +54,7 @@ class BulletinResource(Resource):
 
     @classmethod
     def detail_context(cls, obj, request):
-        from .bulletin import build, corrections_since
+        from .bulletin import content_of, corrections_since
 
-        content = obj.content or build(obj)
+        content = content_of(obj)
         return {"c": content, "frozen": obj.content is not None, "since": corrections_since(obj)}

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 
 from . import exporters
-from .bulletin import build
+from .bulletin import content_of
 from .jobs import handler, progress, write_file
 from .models import Bulletin
 
@@ -13,7 +13,7 @@ def export_bulletin(job):
     """A bulletin's files: the frozen content if published, else the current figures (a draft)."""
     bulletin = Bulletin.objects.get(pk=job.params["bulletin"])
     progress(job, 5, _("正在汇总数据"))
-    content = bulletin.content or build(bulletin)
+    content = content_of(bulletin)
     stem = f"{content['month']}-{bulletin.level}{'-' + str(bulletin.city_id) if bulletin.city_id else ''}"
     files = {}
     progress(job, 35, _("正在生成 Word"))

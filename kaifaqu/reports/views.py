@@ -23,7 +23,7 @@ from kaifaqu.core.forms import style_fields
 from kaifaqu.core.scoping import can_write
 from kaifaqu.core.views import xlsx_response
 from kaifaqu.projects import rates
-from kaifaqu.projects.views import default_period, drill_url
+from kaifaqu.projects.views import drill_url
 from kaifaqu.zones.models import City, Zone
 
 from . import dashboard, jobs
@@ -67,9 +67,9 @@ def refuse_outside_scope(request) -> None:
 
 @login_required
 def dashboard_page(request):
-    year, month = default_period(timezone.localdate())
+    default = rates.reporting_period(timezone.localdate())
     refuse_outside_scope(request)
-    form = DashboardForm({"year": year, "month": month, **request.GET.dict()}, user=request.user)
+    form = DashboardForm({"year": default.year, "month": default.month, **request.GET.dict()}, user=request.user)
     if not form.is_valid():
         return render(request, "reports/dashboard.html", {"form": form, "title": _("工作看板")}, status=400)
     cd = form.cleaned_data

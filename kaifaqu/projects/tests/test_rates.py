@@ -80,7 +80,8 @@ def test_nine_month_completion_97_2_percent_is_22_2_points_ahead_of_schedule(pin
     assert total.completed == Decimal("9720") and total.planned_investment == Decimal("10000")
     assert total.completion_rate == Decimal("97.2")
     assert total.schedule == Decimal("75.0") and total.gap == Decimal("22.2")
-    assert total.double_half is True
+    # 双过半 is the end-of-June test, not September's: without June reports June's completion was 0%.
+    assert total.double_half is False and total.double_half_rate == Decimal("0.0")
 
 
 def test_double_half_at_the_end_of_june(pinglu):
@@ -90,7 +91,8 @@ def test_double_half_at_the_end_of_june(pinglu):
     )
     june, _ = compute(AnnualPlan.objects.all(), Project.objects.all(), Period(2022, 6))
     may, _ = compute(AnnualPlan.objects.all(), Project.objects.all(), Period(2022, 5))
-    assert june.double_half is False and may.double_half is None
+    # 双过半 belongs to the year: a past year's periods all show its June result (49.9%).
+    assert june.double_half is False and may.double_half is False and may.double_half_rate == Decimal("49.9")
 
 
 def test_capacity_rate(pinglu):
