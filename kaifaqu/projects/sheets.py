@@ -62,6 +62,12 @@ class MonthlyReportSheet(SheetSpec):
         C("problems"),
     ]
 
+    def lock_rows(self, staged):
+        """The ledgers the rows are written to, as every writer of a ledger locks them (services.lock_ledger)."""
+        from .services import lock_ledgers
+
+        lock_ledgers(inst.project_id for _r, inst, *_rest in staged)
+
     def validate_rows(self, staged, header_of):
         """The ledger rules across months (cumulative, lock, start month) for every row at once."""
         from .ledger import ledger_errors

@@ -244,12 +244,18 @@ def correct_report(request, pk):
     report = _report_for(request, pk)
     if scope_for(request.user).role not in ("province", "city", "zone") and not request.user.is_superuser:
         raise PermissionDenied(_("报表更正须由开发区办理"))
-    initial = {f: getattr(report, f) for f in services.FIGURES}
+    initial = {f: getattr(report, f) for f in services.FIGURES} | {"version": report.updated_at.isoformat()}
     form = CorrectionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         values = {f: form.cleaned_data[f] for f in services.FIGURES}
         try:
-            services.correct_report(report, user=request.user, values=values, reason=form.cleaned_data["reason"])
+            services.correct_report(
+                report,
+                user=request.user,
+                values=values,
+                reason=form.cleaned_data["reason"],
+                version=form.cleaned_data["version"],
+            )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
