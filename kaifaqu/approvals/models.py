@@ -427,3 +427,19 @@ class ProgressAccess(TrackedModel):
 
     def __str__(self):
         return f"{self.project} 查询码"
+
+
+class QueryThrottle(models.Model):
+    """Attempts of a key (the public progress query of one address) in its current window, counted with a
+    row lock so that concurrent requests in several processes are all counted."""
+
+    key = models.CharField(max_length=200, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    window_ends = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("查询限流计数")
+        verbose_name_plural = _("查询限流计数")
+
+    def __str__(self):
+        return f"{self.key} {self.count}"
