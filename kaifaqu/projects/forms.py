@@ -148,6 +148,9 @@ class ProblemForm(ScopedModelForm):
         ]
         widgets = {"project": AutocompleteSelect("project_autocomplete")}
 
+    def save_scoped(self):
+        return services.save_problem(self.save(commit=False), user=self.user)
+
 
 class CampaignForm(ScopedModelForm):
     class Meta:

@@ -544,7 +544,7 @@ class Problem(TrackedModel):
     )
 
     scope_paths = ScopePaths.through("project")
-    write_roles = ZONE_WRITERS
+    write_roles = (*ZONE_WRITERS, Role.ENTERPRISE)  # an enterprise raises its own; the zone closes out
     history_parent = "project"
 
     class Meta:

@@ -13,7 +13,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -361,17 +360,62 @@ def check_meeting_projects(zone, projects) -> None:
 
 
 # -- problems -------------------------------------------------------------------------------------
-def close_problem(problem: Problem, *, user) -> Problem:
-    """销号: only with a resolution, confirmed by the zone (not the enterprise)."""
-    if scope_for(user).role in (Role.ENTERPRISE, Role.AGENT, None):
-        raise ValidationError(_("问题销号须由开发区确认"), code="close_role")
-    if not problem.resolution.strip():
-        raise ValidationError({"resolution": _("请先填写解决情况,再销号")})
-    with transaction.atomic():
-        problem.status = ProblemStatus.CLOSED
-        problem.closed_by = user
-        problem.closed_on = timezone.localdate()
-        if problem.resolved_on is None:
-            problem.resolved_on = problem.closed_on
+CLOSERS = (Role.PROVINCE, Role.CITY, Role.ZONE)
+
+
+def closed_message() -> str:
+    return _("问题已销号,只有开发区可以修改")
+
+
+def _lock_problem(problem: Problem) -> Problem:
+    stored = Problem.objects.select_for_update(no_key=True).filter(pk=problem.pk).first()
+    if stored is None:
+        raise Conflict()
+    return stored
+
+
+def save_problem(problem: Problem, *, user) -> Problem:
+    """Raise or edit a problem (page, API). An enterprise raises problems on its own projects (the scope
+    re-check after the save refuses any other) and cannot change one that was closed out; only
+    :func:`close_problem` closes one."""
+    with write_transaction():
+        if problem.pk:
+            stored = _lock_problem(problem)
+            unchanged_since(problem, stored)
+            if stored.status == ProblemStatus.CLOSED and scope_for(user).role not in CLOSERS:
+                raise ValidationError(closed_message(), code="closed")
+            # The close-out is not edited here (the form and the API do not offer it): keep it as stored.
+            for name in ("status", "closed_by_id", "closed_on"):
+                setattr(problem, name, getattr(stored, name))
         problem.save()
+    return problem
+
+
+def check_problem_delete(problem: Problem, *, user) -> None:
+    """Deleting a problem would take it off the ledger without a close-out: not for an enterprise."""
+    if scope_for(user).role not in CLOSERS:
+        raise ValidationError(_("问题只能由开发区确认销号,企业不能删除问题"), code="delete_role")
+
+
+def close_problem(problem: Problem, *, user, resolution: str | None = None) -> Problem:
+    """销号: only with a resolution (given here or entered before), confirmed by the zone (not the enterprise).
+    Page and API both close through here."""
+    if scope_for(user).role not in CLOSERS:
+        raise ValidationError(_("问题销号须由开发区确认"), code="close_role")
+    with write_transaction():
+        stored = _lock_problem(problem)
+        if stored.status == ProblemStatus.CLOSED:
+            raise ValidationError(_("该问题已于 %(d)s 销号") % {"d": stored.closed_on}, code="closed")
+        if resolution is not None and resolution.strip():
+            stored.resolution = resolution.strip()
+        if not stored.resolution.strip():
+            raise ValidationError({"resolution": _("请先填写解决情况,再销号")})
+        stored.status = ProblemStatus.CLOSED
+        stored.closed_by = user
+        stored.closed_on = timezone.localdate()
+        if stored.resolved_on is None:
+            stored.resolved_on = stored.closed_on
+        stored.save()
+    for name in ("resolution", "status", "closed_by_id", "closed_on", "resolved_on", "updated_at"):
+        setattr(problem, name, getattr(stored, name))
     return problem
