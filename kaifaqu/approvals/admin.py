@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from . import calendar as holiday_calendar
 from .models import Bundle, CalendarYear, Commitment, Holiday, Procedure, ProcedurePause, ProcedureType, ServiceLog
 
 
@@ -17,8 +18,21 @@ class HolidayAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
 
 
+class ClockWriterAdmin(admin.ModelAdmin):
+    """A save that recomputes a clock takes the calendar's version lock before writing its row, as the
+    services do (the admin's save runs in one transaction)."""
+
+    def save_model(self, request, obj, form, change):
+        holiday_calendar.for_write()
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        holiday_calendar.for_write()
+        super().delete_model(request, obj)
+
+
 @admin.register(Procedure)
-class ProcedureAdmin(admin.ModelAdmin):
+class ProcedureAdmin(ClockWriterAdmin):
     list_display = ("project", "type", "mode", "accepted_on", "due_on", "completed_on", "agent")
     list_filter = ("mode", "type__stage")
     search_fields = ("project__name", "certificate_no")
@@ -26,5 +40,6 @@ class ProcedureAdmin(admin.ModelAdmin):
     autocomplete_fields = ("project",)
 
 
-for model in (CalendarYear, ProcedurePause, Commitment, Bundle, ServiceLog):
+admin.site.register(ProcedurePause, ClockWriterAdmin)
+for model in (CalendarYear, Commitment, Bundle, ServiceLog):
     admin.site.register(model)

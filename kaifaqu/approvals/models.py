@@ -3,6 +3,7 @@ per project on working-day clocks, pauses, commitments (承诺制), 六证同发
 """
 
 import secrets
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -88,6 +89,27 @@ class CalendarYear(TrackedModel):
     @classmethod
     def scope_q(cls, scope):
         return EVERYONE
+
+
+class CalendarVersion(models.Model):
+    """The version of the holiday calendar: one row, changed in the same transaction as every change of
+    :class:`CalendarYear` or :class:`Holiday` (page, API, import, admin, seeding; ``calendar.changed``).
+
+    Every process reads it on every use of the calendar (``calendar.current``), so a change is seen by
+    all web workers and the job worker on their next read. A clock is computed under a shared lock on this
+    row (``calendar.for_write``), so it is never stored from a calendar that a committed change replaced.
+    """
+
+    number = models.PositiveBigIntegerField(_("版本号"), default=0)
+    stamp = models.UUIDField(_("版本标识"), default=uuid.uuid4, editable=False)
+    changed_at = models.DateTimeField(_("修改时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("节假日安排版本")
+        verbose_name_plural = _("节假日安排版本")
+
+    def __str__(self):
+        return f"{self.number}"
 
 
 class Holiday(TrackedModel):
@@ -405,3 +427,19 @@ class ProgressAccess(TrackedModel):
 
     def __str__(self):
         return f"{self.project} 查询码"
+
+
+class QueryThrottle(models.Model):
+    """Attempts of a key (the public progress query of one address) in its current window, counted with a
+    row lock so that concurrent requests in several processes are all counted."""
+
+    key = models.CharField(max_length=200, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    window_ends = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("查询限流计数")
+        verbose_name_plural = _("查询限流计数")
+
+    def __str__(self):
+        return f"{self.key} {self.count}"

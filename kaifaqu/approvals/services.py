@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kaifaqu.core.services import Conflict, unchanged_since, write_transaction
 from kaifaqu.lib.qeval import holds
 from kaifaqu.lib.units import percent
 from kaifaqu.lib.workdays import Calendar, OutsideCalendar, Pause
@@ -65,8 +66,13 @@ def check_dates(procedure: Procedure, pauses=(), cal: Calendar | None = None) ->
 
 
 def refresh_clock(procedure: Procedure, cal: Calendar | None = None) -> None:
-    """Recompute the stored due date and days used (derived values; no history entry)."""
-    cal = cal or holiday_calendar.current()
+    """Recompute the stored due date and days used (derived values; no history entry), from the calendar read
+    under its version lock (``calendar.for_write``) unless the caller passes the one it read so."""
+    with transaction.atomic():
+        _refresh_clock(procedure, cal or holiday_calendar.for_write())
+
+
+def _refresh_clock(procedure: Procedure, cal: Calendar) -> None:
     due = used = None
     error = ""
     if procedure.accepted_on:
@@ -83,13 +89,15 @@ def refresh_clock(procedure: Procedure, cal: Calendar | None = None) -> None:
 
 
 def refresh_open_clocks() -> int:
-    """After the holiday calendar changed: recompute every procedure whose clock can still change."""
-    cal = holiday_calendar.current()
+    """After the holiday calendar changed (in that transaction): recompute every procedure whose clock can
+    still change."""
     count = 0
-    qs = Procedure.objects.filter(accepted_on__isnull=False).select_related("type").prefetch_related("pauses")
-    for procedure in qs.exclude(completed_on__isnull=False, clock_error="").iterator(chunk_size=2000):
-        refresh_clock(procedure, cal)
-        count += 1
+    with transaction.atomic():
+        cal = holiday_calendar.for_write()
+        qs = Procedure.objects.filter(accepted_on__isnull=False).select_related("type").prefetch_related("pauses")
+        for procedure in qs.exclude(completed_on__isnull=False, clock_error="").iterator(chunk_size=2000):
+            _refresh_clock(procedure, cal)
+            count += 1
     return count
 
 
@@ -279,21 +287,34 @@ def project_compression(procedures, cal: Calendar | None = None) -> Compression:
 
 
 # -- writes ----------------------------------------------------------------------------------------
+def lock_procedure(pk: int, loaded: Procedure | None = None) -> Procedure:
+    """Lock a procedure's row for the rest of the transaction (its pauses are written under this lock) and
+    return it as stored; ``loaded`` is the copy the user edited, refused if the row changed since."""
+    stored = Procedure.objects.select_for_update(no_key=True).select_related("type").filter(pk=pk).first()
+    if stored is None:
+        raise Conflict()
+    unchanged_since(loaded, stored)
+    return stored
+
+
 def save_procedure(procedure: Procedure) -> Procedure:
-    check_dates(procedure)
-    if procedure.pk:
-        for pause in procedure.pauses.all():
-            pause.procedure = procedure  # the edited dates, not the stored ones
-            try:
-                check_pause(pause)
-            except ValidationError as exc:
-                raise ValidationError(
-                    {
-                        "completed_on": _("修改后,%(d)s 起的暂停不在受理与办结之间:%(why)s")
-                        % {"d": pause.paused_on, "why": ";".join(exc.messages)}
-                    }
-                ) from exc
-    with transaction.atomic():
+    with write_transaction():
+        # The calendar first: a concurrent calendar change waits for this save, or this save for it.
+        cal = holiday_calendar.for_write()
+        check_dates(procedure, cal=cal)
+        if procedure.pk:
+            lock_procedure(procedure.pk, procedure)
+            for pause in procedure.pauses.all():
+                pause.procedure = procedure  # the edited dates, not the stored ones
+                try:
+                    check_pause(pause)
+                except ValidationError as exc:
+                    raise ValidationError(
+                        {
+                            "completed_on": _("修改后,%(d)s 起的暂停不在受理与办结之间:%(why)s")
+                            % {"d": pause.paused_on, "why": ";".join(exc.messages)}
+                        }
+                    ) from exc
         procedure.save()  # signals.py refreshes the clock
     return procedure
 
@@ -337,17 +358,26 @@ def _overlap(a: Pause, b: Pause) -> bool:
 
 
 def save_pause(pause: ProcedurePause) -> ProcedurePause:
+    """Write a pause under its procedure's lock: the overlap and period rules read the pauses no one else is
+    writing, and the clock is recomputed from the current calendar in the same transaction."""
     pause.full_clean(exclude=["procedure"])  # field rules and the resume-after-pause constraint, as a message
-    check_pause(pause)
-    with transaction.atomic():
+    with write_transaction():
+        holiday_calendar.for_write()
+        pause.procedure = lock_procedure(pause.procedure_id)
+        if pause.pk:
+            unchanged_since(pause, ProcedurePause.objects.filter(pk=pause.pk).first())
+        check_pause(pause)
         pause.save()
     return pause
 
 
 def resume(procedure: Procedure, on: datetime.date) -> ProcedurePause:
     """复工计时: end the open pause; refused when the procedure is not paused."""
-    open_pause = procedure.pauses.filter(resumed_on__isnull=True).first()
-    if open_pause is None:
-        raise ValidationError({"resumed_on": _("该事项当前未暂停计时,无法恢复")}, code="not_paused")
-    open_pause.resumed_on = on
-    return save_pause(open_pause)
+    with write_transaction():
+        holiday_calendar.for_write()
+        lock_procedure(procedure.pk)
+        open_pause = procedure.pauses.filter(resumed_on__isnull=True).first()
+        if open_pause is None:
+            raise ValidationError({"resumed_on": _("该事项当前未暂停计时,无法恢复")}, code="not_paused")
+        open_pause.resumed_on = on
+        return save_pause(open_pause)

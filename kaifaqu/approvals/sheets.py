@@ -19,13 +19,24 @@ class ProcedureTypeSheet(SheetSpec):
     ]
 
 
-class CalendarYearSheet(SheetSpec):
+class CalendarChangeSheet(SheetSpec):
+    """An import that changes the holiday calendar bumps its version and recomputes the open clocks in the
+    import's transaction (bulk writes send no signals)."""
+
+    def after_write(self, instances):
+        from . import calendar as holiday_calendar
+
+        if instances:
+            holiday_calendar.changed()
+
+
+class CalendarYearSheet(CalendarChangeSheet):
     model = CalendarYear
     key = ("year",)
     columns = [C("year"), C("source")]
 
 
-class HolidaySheet(SheetSpec):
+class HolidaySheet(CalendarChangeSheet):
     """A year's arrangement as the State Council publishes it: weekdays off and weekend days worked."""
 
     model = Holiday
@@ -66,11 +77,18 @@ class ProcedureSheet(SheetSpec):
                     errors.append(RowError(rownum, header_of[name], calendar_error(day.year)))
         return errors
 
+    def lock_rows(self, staged):
+        from . import calendar as holiday_calendar
+
+        holiday_calendar.for_write()  # before the rows are written, as every clock writer does
+
     def after_write(self, instances):
+        from . import calendar as holiday_calendar
         from .services import refresh_clock
 
+        cal = holiday_calendar.for_write()
         for procedure in Procedure.objects.filter(pk__in=[i.pk for i in instances]).select_related("type"):
-            refresh_clock(procedure)
+            refresh_clock(procedure, cal)
 
 
 class PauseSheet(SheetSpec):
@@ -103,12 +121,23 @@ class PauseSheet(SheetSpec):
             by_procedure.setdefault(inst.procedure_id, []).append(inst)
         return errors
 
+    def lock_rows(self, staged):
+        """The calendar, then the procedures the pauses belong to (in id order): the overlap rules read their
+        pauses while no one else writes them."""
+        from . import calendar as holiday_calendar
+
+        holiday_calendar.for_write()
+        ids = sorted({inst.procedure_id for _r, inst, _b, _m, _new in staged})
+        list(Procedure.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk").values_list("pk"))
+
     def after_write(self, instances):
+        from . import calendar as holiday_calendar
         from .services import refresh_clock
 
+        cal = holiday_calendar.for_write()
         ids = {i.procedure_id for i in instances}
         for procedure in Procedure.objects.filter(pk__in=ids).select_related("type"):
-            refresh_clock(procedure)
+            refresh_clock(procedure, cal)
 
 
 class ServiceLogSheet(SheetSpec):

@@ -5,7 +5,7 @@ from django.dispatch import receiver
 
 from . import calendar as holiday_calendar
 from .models import CalendarYear, Holiday, Procedure, ProcedurePause
-from .services import refresh_clock, refresh_open_clocks
+from .services import refresh_clock
 
 
 @receiver(post_save, sender=Procedure)
@@ -26,7 +26,7 @@ def _pause_changed(sender, instance, raw=False, **kwargs):
 @receiver([post_save, post_delete], sender=Holiday)
 @receiver([post_save, post_delete], sender=CalendarYear)
 def _calendar_changed(sender, raw=False, **kwargs):
+    """Page, API and admin: the version is bumped and the open clocks recomputed in the changing transaction."""
     if raw:
         return
-    holiday_calendar.forget()
-    refresh_open_clocks()
+    holiday_calendar.changed()

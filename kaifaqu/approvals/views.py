@@ -8,7 +8,6 @@ import datetime
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Avg, Count, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,7 +26,7 @@ from kaifaqu.lib.units import percent
 from kaifaqu.projects.models import Project
 from kaifaqu.zones.models import Zone
 
-from . import services
+from . import services, throttle
 from .filters import status_q
 from .models import Procedure, ProgressAccess
 
@@ -246,7 +245,8 @@ def public_progress(request):
     ctx = {"title": _("项目审批进度查询"), "form": form}
     status = 200
     if request.method == "POST":
-        if cache.get(key, 0) >= QUERY_LIMIT:
+        # Counted before it is tried, atomically across workers (throttle.attempt); a success is given back.
+        if not throttle.attempt(key, limit=QUERY_LIMIT, window=600):
             ctx["error"] = _("查询过于频繁,请10分钟后再试")
             return render(request, "approvals/public_progress.html", ctx, status=429)
         access = None
@@ -260,10 +260,10 @@ def public_progress(request):
                 .first()
             )
         if access is None:
-            cache.set(key, cache.get(key, 0) + 1, 600)
             ctx["error"] = _("项目代码或查询码不正确")
             status = 404
         else:
+            throttle.give_back(key)
             procedures = access.project.procedures.select_related("type").prefetch_related("pauses")
             ctx["groups"] = [{"project": access.project, "rows": _rows(procedures.order_by("type__stage", "pk"))}]
     return render(request, "approvals/public_progress.html", ctx, status=status)

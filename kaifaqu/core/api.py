@@ -4,18 +4,26 @@ from __future__ import annotations
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from drf_spectacular.utils import extend_schema
-from rest_framework import parsers, serializers, status, viewsets
+from rest_framework import exceptions, parsers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from .scoping import in_scope
-from .services import DeleteRefused, OutOfScope, delete_guarded
+from .services import DeleteRefused, OutOfScope, delete_guarded, write_transaction
+
+
+class ConflictError(exceptions.APIException):
+    """409: a concurrent writer changed the record first (see core.services.Conflict)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
 
 
 def to_drf(exc: DjangoValidationError) -> serializers.ValidationError:
+    if getattr(exc, "code", None) == "conflict":
+        return ConflictError({api_settings.NON_FIELD_ERRORS_KEY: exc.messages})
     if hasattr(exc, "error_dict"):
         detail = {
             (api_settings.NON_FIELD_ERRORS_KEY if k == NON_FIELD_ERRORS else k): v for k, v in exc.message_dict.items()
@@ -73,10 +81,13 @@ class ScopedViewSet(viewsets.ModelViewSet):
         return self.resource.filterset_class
 
     def _save_in_scope(self, serializer):
-        with transaction.atomic():
-            obj = serializer.save()
-            if not in_scope(self.request.user, obj):
-                raise to_drf(OutOfScope())
+        try:
+            with write_transaction():
+                obj = serializer.save()
+                if not in_scope(self.request.user, obj):
+                    raise to_drf(OutOfScope())
+        except DjangoValidationError as exc:  # a concurrent writer won (core.services.Conflict)
+            raise to_drf(exc) from exc
 
     def perform_create(self, serializer):
         self._save_in_scope(serializer)

@@ -17,6 +17,7 @@ import dataclasses
 import datetime
 import io
 import re
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -36,6 +37,7 @@ from kaifaqu.lib.qeval import Unsupported, evaluate
 from .history import change_context, record_bulk, serialize
 from .models import ChangeAction, ChangeSource
 from .scoping import ScopedQuerySet, can_write, merge_links
+from .services import Conflict, write_transaction
 
 AMBIGUOUS = object()  # a lookup name shared by several records in scope
 TRUE_WORDS = {"是", "y", "yes", "true", "1", "√", "✓"}
@@ -347,6 +349,8 @@ class SheetSpec:
             return self.import_rows(rows, dry_run=dry_run)
         except ImportFailed as failed:
             return ImportResult(errors=failed.errors)
+        except Conflict as exc:  # a concurrent writer won: nothing was written
+            return ImportResult(errors=[RowError(0, "", exc.messages[0])])
 
     def import_rows(self, rows: list[list], *, dry_run: bool = False) -> ImportResult:
         from django.conf import settings
@@ -470,18 +474,26 @@ class SheetSpec:
                 continue
             staged.append((rownum, instance, before, {c.field: values[c.field] for c in m2m_cols}, current is None))
 
-        errors.extend(self._unique_errors(staged, header_of))
-        if not errors:
-            errors.extend(self.validate_rows(staged, header_of))
-        if errors:
-            raise ImportFailed(sorted(errors, key=lambda e: (e.row, e.column)))
-        result = ImportResult()
-        if dry_run:
-            result.created = sum(1 for s in staged if s[4])
-            result.updated = len(staged) - result.created
-            return result
-        self._write(staged, plain_cols, m2m_cols, prefetched_m2m, result)
+        # The rules across rows read what the write will change: a real import checks and writes in one
+        # transaction, holding the locks its rules need (lock_rows) against concurrent writers.
+        with nullcontext() if dry_run else write_transaction():
+            if not dry_run:
+                self.lock_rows(staged)
+            errors.extend(self._unique_errors(staged, header_of))
+            if not errors:
+                errors.extend(self.validate_rows(staged, header_of))
+            if errors:
+                raise ImportFailed(sorted(errors, key=lambda e: (e.row, e.column)))
+            result = ImportResult()
+            if dry_run:
+                result.created = sum(1 for s in staged if s[4])
+                result.updated = len(staged) - result.created
+                return result
+            self._write(staged, plain_cols, m2m_cols, prefetched_m2m, result)
         return result
+
+    def lock_rows(self, staged) -> None:
+        """Inside the import's transaction, before the cross-row rules: lock what they read (none by default)."""
 
     def validate_rows(self, staged, header_of) -> list[RowError]:
         """Rules across rows and stored records (a ledger's cumulative figures); none by default.

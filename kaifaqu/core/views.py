@@ -424,12 +424,9 @@ class ImportView(ResourceView):
         if upload.size > settings.KFQ_SYNC_IMPORT_BYTES:  # large: checked and written in the background
             from kaifaqu.reports import jobs
 
-            job = jobs.enqueue(
-                "list_import", {"slug": self.resource.slug(), "dry_run": dry_run, "upload": "upload.xlsx"}, request.user
-            )
-            with (jobs.job_dir(job) / "upload.xlsx").open("wb") as fh:
-                for chunk in upload.chunks():
-                    fh.write(chunk)
+            staged = jobs.stage(upload.chunks())  # the input first: the job is queued only once it is stored
+            params = {"slug": self.resource.slug(), "dry_run": dry_run, "upload": "upload.xlsx"}
+            job = jobs.enqueue("list_import", params, request.user, files={"upload.xlsx": staged})
             return redirect("job_detail", pk=job.pk)
         result = self.resource.sheet_class(request.user).import_file(upload, dry_run=dry_run)
         ctx.update(result=result, dry_run=dry_run, filename=upload.name)

@@ -1,9 +1,10 @@
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.decorators import api_view
+from rest_framework.decorators import action, api_view
 from rest_framework.response import Response
 
 from kaifaqu.core.api import ServiceSerializer, model_serializer, scoped_viewset, to_drf
@@ -17,10 +18,18 @@ from .models import (
     DispatchMeeting,
     MonthlyReport,
     Problem,
+    ProblemStatus,
     Project,
     Suspension,
 )
-from .services import check_meeting_projects, save_project, save_report
+from .services import (
+    check_meeting_projects,
+    check_problem_delete,
+    close_problem,
+    save_problem,
+    save_project,
+    save_report,
+)
 from .views import drill_url, rates_for
 
 # The API edits the same fields as the page's form (one list).
@@ -83,25 +92,48 @@ class MonthlyReportSerializer(ServiceSerializer):
 
 SuspensionSerializer = model_serializer(Suspension, ["project", "suspended_on", "resumed_on", "reason"])
 AnnualPlanSerializer = model_serializer(AnnualPlan, ["project", "year", "kind", "planned_investment", "resumed_on"])
-ProblemSerializer = model_serializer(
-    Problem,
-    [
-        "project",
-        "category",
-        "description",
-        "owner_unit",
-        "owner_person",
-        "raised_on",
-        "deadline",
-        "progress_notes",
-        "resolution",
-        "status",
-        "resolved_on",
-        "closed_on",
-        "closed_by",
-    ],
-)
-ProblemSerializer.Meta.read_only_fields = ["status", "closed_on", "closed_by"]
+
+
+class ProblemSerializer(ServiceSerializer):
+    """The problem ledger: raised and edited through the page's service; closed out only by ``close``."""
+
+    class Meta:
+        model = Problem
+        fields = [
+            "id",
+            "project",
+            "category",
+            "description",
+            "owner_unit",
+            "owner_person",
+            "raised_on",
+            "deadline",
+            "progress_notes",
+            "resolution",
+            "status",
+            "resolved_on",
+            "closed_on",
+            "closed_by",
+        ]
+        read_only_fields = ["status", "closed_on", "closed_by"]
+
+    def validate(self, attrs):
+        wanted = self.initial_data.get("status") if hasattr(self.initial_data, "get") else None
+        current = self.instance.status if self.instance is not None else ProblemStatus.OPEN
+        if wanted not in (None, current):  # never ignored silently
+            raise serializers.ValidationError(
+                {"status": [_("问题状态不能直接修改;销号请使用 POST /api/problems/{id}/close/")]}
+            )
+        return super().validate(attrs)
+
+    def write(self, instance, old):
+        return save_problem(instance, user=self.context["request"].user)
+
+
+class CloseProblemSerializer(serializers.Serializer):
+    resolution = serializers.CharField(required=False, allow_blank=True, help_text="解决情况(已填写的可省略)")
+
+
 CampaignSerializer = model_serializer(Campaign, ["name", "held_on", "level", "city"])
 CampaignEntrySerializer = model_serializer(CampaignEntry, ["campaign", "project", "kind"])
 _MeetingBase = model_serializer(DispatchMeeting, ["zone", "held_on", "title", "chair", "projects", "decisions"])
@@ -130,7 +162,34 @@ ProjectViewSet = scoped_viewset(
 SuspensionViewSet = scoped_viewset(resources.SuspensionResource, SuspensionSerializer, ["suspended_on"])
 AnnualPlanViewSet = scoped_viewset(resources.AnnualPlanResource, AnnualPlanSerializer, ["year", "planned_investment"])
 MonthlyReportViewSet = scoped_viewset(resources.MonthlyReportResource, MonthlyReportSerializer, ["month"])
-ProblemViewSet = scoped_viewset(resources.ProblemResource, ProblemSerializer, ["deadline"])
+
+
+class ProblemViewSet(scoped_viewset(resources.ProblemResource, ProblemSerializer, ["deadline"])):
+    @extend_schema(
+        request=CloseProblemSerializer,
+        responses={200: ProblemSerializer, 400: dict, 409: dict},
+        description="销号: close out a problem with its resolution (given here or entered before), confirmed by "
+        "the zone, city or province; the same rules as the page's 确认解决并销号.",
+    )
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        problem = self.get_object()
+        body = CloseProblemSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            problem = close_problem(problem, user=request.user, resolution=body.validated_data.get("resolution"))
+        except ValidationError as exc:
+            raise to_drf(exc) from exc
+        return Response(self.get_serializer(problem).data)
+
+    def perform_destroy(self, instance):
+        try:
+            check_problem_delete(instance, user=self.request.user)
+        except ValidationError as exc:
+            raise to_drf(exc) from exc
+        super().perform_destroy(instance)
+
+
 CampaignViewSet = scoped_viewset(resources.CampaignResource, CampaignSerializer, ["held_on"])
 CampaignEntryViewSet = scoped_viewset(resources.CampaignEntryResource, CampaignEntrySerializer, ["kind"])
 DispatchMeetingViewSet = scoped_viewset(resources.DispatchMeetingResource, DispatchMeetingSerializer, ["held_on"])

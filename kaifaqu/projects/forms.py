@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -114,10 +116,19 @@ class CorrectionForm(forms.Form):
     year_to_date = forms.DecimalField(label=_("年初至报告期累计(万元)"), min_value=0, max_digits=14, decimal_places=2)
     since_start = forms.DecimalField(label=_("开工至报告期累计(万元)"), min_value=0, max_digits=14, decimal_places=2)
     reason = forms.CharField(label=_("更正原因"), max_length=300)
+    # The report as the user saw it: a correction of figures someone else changed meanwhile is refused.
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style_fields(self)
+
+    def clean_version(self):
+        value = self.cleaned_data.get("version") or ""
+        try:
+            return datetime.datetime.fromisoformat(value) if value else None
+        except ValueError:
+            return None
 
 
 class ProblemForm(ScopedModelForm):
@@ -136,6 +147,9 @@ class ProblemForm(ScopedModelForm):
             "resolved_on",
         ]
         widgets = {"project": AutocompleteSelect("project_autocomplete")}
+
+    def save_scoped(self):
+        return services.save_problem(self.save(commit=False), user=self.user)
 
 
 class CampaignForm(ScopedModelForm):

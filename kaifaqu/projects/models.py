@@ -9,7 +9,7 @@ in SQL). Suspensions are periods of their own.
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -380,6 +380,14 @@ class ReportCorrection(TrackedModel):
     def __str__(self):
         return f"{self.report} {self.field}"
 
+    @property
+    def field_label(self) -> str:
+        """The corrected figure as its column is named (当月完成投资(万元) …)."""
+        try:
+            return str(MonthlyReport._meta.get_field(self.field).verbose_name)
+        except FieldDoesNotExist:
+            return self.field
+
 
 class CampaignLevel(models.TextChoices):
     PROVINCE = "province", _("省级")
@@ -537,7 +545,7 @@ class Problem(TrackedModel):
     )
 
     scope_paths = ScopePaths.through("project")
-    write_roles = ZONE_WRITERS
+    write_roles = (*ZONE_WRITERS, Role.ENTERPRISE)  # an enterprise raises its own; the zone closes out
     history_parent = "project"
 
     class Meta:

@@ -200,7 +200,11 @@ class ProblemResource(Resource):
     def extra_urls(cls):
         from . import views
 
-        return [path("problems/<int:pk>/close/", views.close_problem, name="problem_close")]
+        return [
+            path("problems/<int:pk>/close/", views.close_problem, name="problem_close"),
+            # Before the generic delete of the same path and name: an enterprise may not delete a problem.
+            path("problems/<int:pk>/delete/", views.ProblemDeleteView.as_view(resource=cls), name="problem_delete"),
+        ]
 
 
 class CampaignResource(Resource):

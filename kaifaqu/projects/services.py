@@ -1,5 +1,10 @@
 """Project writes and their rules: milestone corrections, monthly reports, review, lock and
-correction, problem close-out. Each runs in one transaction and leaves change history."""
+correction, problem close-out. Each runs in one transaction and leaves change history.
+
+Concurrent writers: every write of a project's ledger (its row, its monthly reports and their corrections)
+first locks the project row and its reports (:func:`lock_ledger`), then checks its rules on what it read
+under the lock, then writes; a write based on a copy someone else changed meanwhile is refused with
+``core.services.Conflict``. Problems are written under their own row lock."""
 
 from __future__ import annotations
 
@@ -8,12 +13,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaifaqu.core.history import change_reason
 from kaifaqu.core.scoping import Role, scope_for
+from kaifaqu.core.services import Conflict, unchanged_since, write_transaction
 
 from .models import MILESTONES, MonthlyReport, Problem, ProblemStatus, Project, ReportCorrection, ReportStatus
 
@@ -54,8 +59,41 @@ def corrections(old: Project | None, new: Project) -> list[str]:
     return found
 
 
+def lock_ledger(project_id: int) -> tuple[Project, list[MonthlyReport]]:
+    """Lock a project's row and its monthly reports until the transaction ends, and return them as stored
+    (reports by month). Every writer of the ledger takes this lock first, so the rules that read the project
+    and the neighbouring months read rows that no one else is changing."""
+    project = Project.objects.select_for_update(no_key=True).filter(pk=project_id).first()
+    if project is None:
+        raise Conflict()
+    reports = list(MonthlyReport.objects.select_for_update(no_key=True).filter(project_id=project_id).order_by("month"))
+    return project, reports
+
+
+def lock_ledgers(project_ids) -> None:
+    """:func:`lock_ledger` for many projects at once (an import), in id order so that writers never deadlock."""
+    ids = sorted(set(project_ids))
+    for i in range(0, len(ids), 1000):
+        chunk = ids[i : i + 1000]
+        list(Project.objects.select_for_update(no_key=True).filter(pk__in=chunk).order_by("pk").values_list("pk"))
+        reports = MonthlyReport.objects.select_for_update(no_key=True).filter(project_id__in=chunk)
+        list(reports.order_by("project_id", "month").values_list("pk"))
+
+
 def save_project(project: Project, *, old: Project | None, reason: str = "") -> Project:
-    """Save a project; corrections (see :func:`corrections`) need ``reason``, which the history keeps."""
+    """Save a project; corrections (see :func:`corrections`) need ``reason``, which the history keeps. The
+    rules read the project and its reports under the ledger's lock."""
+    with write_transaction(), change_reason(reason.strip()):
+        if project.pk:
+            stored, _reports = lock_ledger(project.pk)
+            unchanged_since(old, stored)
+            old = stored
+        _check_project(project, old, reason)
+        project.save()
+    return project
+
+
+def _check_project(project: Project, old: Project | None, reason: str) -> None:
     needed = corrections(old, project)
     if needed and not reason.strip():
         raise ValidationError(
@@ -71,15 +109,14 @@ def save_project(project: Project, *, old: Project | None, reason: str = "") -> 
             raise ValidationError(
                 {"started_on": _("已填报 %(m)s 的月度投资,开工日期不能晚于该月或清空") % {"m": first.strftime("%Y-%m")}}
             )
-    with transaction.atomic(), change_reason(reason.strip()):
-        project.save()
-    return project
 
 
 # -- monthly reports ------------------------------------------------------------------------------
 def check_report(report: MonthlyReport) -> None:
     """The ledger rules of one month's report, given the project's other months. Raises ValidationError."""
     others = MonthlyReport.objects.filter(project=report.project).exclude(pk=report.pk)
+    if others.filter(month=report.month).exists():  # filed meanwhile by someone else (read under the lock)
+        raise ValidationError(_("该项目该月已填报;如需修改请使用更正"), code="unique")
     prev = others.filter(month__lt=report.month).order_by("-month").first()
     nxt = others.filter(month__gt=report.month).order_by("month").first()
     errors = report_errors(report, report.project, prev, nxt)
@@ -153,21 +190,41 @@ def _check_pair(earlier: MonthlyReport, later: MonthlyReport, add, *, neighbour:
             )
 
 
+def _lock_report(report: MonthlyReport) -> MonthlyReport | None:
+    """Lock the ledger(s) ``report`` is written to (its project and, if it is moved, the one it leaves, in id
+    order); attach the locked project; return the stored report (None for a new one)."""
+    ids = {report.project_id}
+    if report.pk:
+        before = MonthlyReport.objects.filter(pk=report.pk).values_list("project_id", flat=True).first()
+        if before is None:
+            raise Conflict()
+        ids.add(before)
+    locked = {pid: lock_ledger(pid) for pid in sorted(ids)}
+    report.project = locked[report.project_id][0]
+    if not report.pk:
+        return None
+    stored = MonthlyReport.objects.filter(pk=report.pk).first()
+    if stored is None:
+        raise Conflict()
+    unchanged_since(report, stored)
+    return stored
+
+
 def save_report(report: MonthlyReport, *, user) -> MonthlyReport:
     """Create or change a report before its month is locked; afterwards only :func:`correct_report`."""
-    if report.pk:
-        stored = MonthlyReport.objects.get(pk=report.pk)
-        moved = stored.month != report.month or stored.project_id != report.project_id
-        if stored.is_locked and (moved or any(getattr(stored, f) != getattr(report, f) for f in FIGURES)):
-            raise ValidationError(
-                _("%(m)s 的报表已于 %(d)s 锁定,只能通过更正修改数字")
-                % {"m": stored.month.strftime("%Y-%m"), "d": stored.lock_date},
-                code="locked",
-            )
-        if stored.status == ReportStatus.REVIEWED and scope_for(user).role == Role.ENTERPRISE:
-            raise ValidationError(_("报表已审核,企业不能再修改;请联系开发区"), code="reviewed")
-    check_report(report)
-    with transaction.atomic():
+    with write_transaction():
+        stored = _lock_report(report)
+        if stored is not None:
+            moved = stored.month != report.month or stored.project_id != report.project_id
+            if stored.is_locked and (moved or any(getattr(stored, f) != getattr(report, f) for f in FIGURES)):
+                raise ValidationError(
+                    _("%(m)s 的报表已于 %(d)s 锁定,只能通过更正修改数字")
+                    % {"m": stored.month.strftime("%Y-%m"), "d": stored.lock_date},
+                    code="locked",
+                )
+            if stored.status == ReportStatus.REVIEWED and scope_for(user).role == Role.ENTERPRISE:
+                raise ValidationError(_("报表已审核,企业不能再修改;请联系开发区"), code="reviewed")
+        check_report(report)
         report.save()
     return report
 
@@ -175,7 +232,8 @@ def save_report(report: MonthlyReport, *, user) -> MonthlyReport:
 def review_report(report: MonthlyReport, *, user) -> MonthlyReport:
     if scope_for(user).role == Role.ENTERPRISE:
         raise ValidationError(_("报表由开发区审核"), code="review_role")
-    with transaction.atomic():
+    with write_transaction():
+        _lock_report(report)
         report.status = ReportStatus.REVIEWED
         report.reviewed_by = user
         report.reviewed_at = timezone.now()
@@ -183,28 +241,114 @@ def review_report(report: MonthlyReport, *, user) -> MonthlyReport:
     return report
 
 
-def correct_report(report: MonthlyReport, *, user, values: dict, reason: str) -> list[ReportCorrection]:
-    """Change figures of a locked month: each change is a ReportCorrection beside the original."""
-    if not reason.strip():
+def correct_report(
+    report: MonthlyReport, *, user, values: dict, reason: str, version: datetime.datetime | None = None
+) -> list[ReportCorrection]:
+    """Change figures of a locked month: each change is a ReportCorrection beside the original.
+
+    The cumulative figures of the later months follow in the same correction: a change of the year-to-date
+    figure moves the year-to-date figures of the later months of that year by the same amount, a change of
+    the since-start figure the since-start figures of all later months, each recorded as a ReportCorrection
+    with the same reason, so that consecutive months still add up. ``version`` is the report's
+    ``updated_at`` the user corrected from (the form carries it): a report changed since is refused.
+    """
+    reason = reason.strip()
+    if not reason:
         raise ValidationError({"reason": _("更正必须填写原因")})
-    changes = {
-        f: Decimal(v) for f, v in values.items() if f in FIGURES and v is not None and Decimal(v) != getattr(report, f)
-    }
-    if not changes:
-        raise ValidationError(_("没有需要更正的数字"))
-    old = {f: getattr(report, f) for f in changes}
-    for f, v in changes.items():
-        setattr(report, f, v)
-    report.full_clean(exclude=["project", "reviewed_by"])
-    check_report(report)
-    with transaction.atomic(), change_reason(reason.strip()):
-        report.save()
-        return [
-            ReportCorrection.objects.create(
-                report=report, field=f, old_value=old[f], new_value=v, reason=reason.strip(), corrected_by=user
-            )
+    with write_transaction(), change_reason(reason):
+        project, ledger = lock_ledger(report.project_id)
+        stored = next((r for r in ledger if r.pk == report.pk), None)
+        if stored is None or stored.updated_at != (version or report.updated_at):
+            raise Conflict()
+        changes = {
+            f: Decimal(v)
+            for f, v in values.items()
+            if f in FIGURES and v is not None and Decimal(v) != getattr(stored, f)
+        }
+        if not changes:
+            raise ValidationError(_("没有需要更正的数字"))
+        old = {f: getattr(stored, f) for f in changes}
+        for f, v in changes.items():
+            setattr(stored, f, v)
+        stored.project = project
+        stored.full_clean(exclude=["project", "reviewed_by"])
+        later = _carry_forward(stored, old, ledger)
+        prev = next((r for r in reversed(ledger) if r.month < stored.month), None)
+        errors = report_errors(stored, project, prev, _next_of(stored, ledger))  # the next month as moved
+        for shifted, _moved in later:
+            for field, messages in _carried_errors(shifted, project).items():
+                errors.setdefault(field, []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
+        stored.save()
+        made = [
+            ReportCorrection(report=stored, field=f, old_value=old[f], new_value=v, reason=reason, corrected_by=user)
             for f, v in changes.items()
         ]
+        for shifted, moved in later:
+            shifted.save()
+            made += [
+                ReportCorrection(
+                    report=shifted,
+                    field=f,
+                    old_value=v,
+                    new_value=getattr(shifted, f),
+                    reason=reason,
+                    corrected_by=user,
+                )
+                for f, v in moved.items()
+            ]
+        for correction in made:
+            correction.save()  # one by one: each is in the change history
+    report.refresh_from_db()
+    return made
+
+
+def _next_of(report: MonthlyReport, ledger: list[MonthlyReport]) -> MonthlyReport | None:
+    return next((r for r in ledger if r.month > report.month), None)
+
+
+def _carry_forward(corrected: MonthlyReport, old: dict, ledger: list[MonthlyReport]) -> list[tuple]:
+    """The later months with their cumulative figures moved by the correction's differences (in memory):
+    [(report, {field: value before})], by month."""
+    delta_ytd = corrected.year_to_date - old.get("year_to_date", corrected.year_to_date)
+    delta_start = corrected.since_start - old.get("since_start", corrected.since_start)
+    out = []
+    for r in ledger:
+        if r.month <= corrected.month:
+            continue
+        moved = {}
+        if delta_start:
+            moved["since_start"] = r.since_start
+            r.since_start += delta_start
+        if delta_ytd and r.month.year == corrected.month.year:
+            moved["year_to_date"] = r.year_to_date
+            r.year_to_date += delta_ytd
+        if moved:
+            out.append((r, moved))
+    return out
+
+
+def _carried_errors(report: MonthlyReport, project: Project) -> dict[str, list[str]]:
+    """What moving a later month's cumulative figures can break (the rest of its rules are unchanged)."""
+    errors: dict[str, list[str]] = {}
+    when = report.month.strftime("%Y-%m")
+    if report.year_to_date < report.this_month:
+        errors.setdefault("year_to_date", []).append(
+            _("更正后 %(m)s 的年初至报告期累计(%(v)s 万元)将小于其当月完成投资(%(t)s 万元)")
+            % {"m": when, "v": report.year_to_date, "t": report.this_month}
+        )
+    if report.since_start < report.year_to_date:
+        errors.setdefault("since_start", []).append(
+            _("更正后 %(m)s 的开工至报告期累计(%(v)s 万元)将小于其年初至报告期累计(%(y)s 万元)")
+            % {"m": when, "v": report.since_start, "y": report.year_to_date}
+        )
+    if report.since_start > project.total_investment:
+        errors.setdefault("since_start", []).append(
+            _("更正后 %(m)s 的开工至报告期累计(%(v)s 万元)将超过项目总投资(%(t)s 万元)")
+            % {"m": when, "v": report.since_start, "t": project.total_investment}
+        )
+    return errors
 
 
 # -- dispatch meetings -------------------------------------------------------------------------------
@@ -216,17 +360,62 @@ def check_meeting_projects(zone, projects) -> None:
 
 
 # -- problems -------------------------------------------------------------------------------------
-def close_problem(problem: Problem, *, user) -> Problem:
-    """销号: only with a resolution, confirmed by the zone (not the enterprise)."""
-    if scope_for(user).role in (Role.ENTERPRISE, Role.AGENT, None):
-        raise ValidationError(_("问题销号须由开发区确认"), code="close_role")
-    if not problem.resolution.strip():
-        raise ValidationError({"resolution": _("请先填写解决情况,再销号")})
-    with transaction.atomic():
-        problem.status = ProblemStatus.CLOSED
-        problem.closed_by = user
-        problem.closed_on = timezone.localdate()
-        if problem.resolved_on is None:
-            problem.resolved_on = problem.closed_on
+CLOSERS = (Role.PROVINCE, Role.CITY, Role.ZONE)
+
+
+def closed_message() -> str:
+    return _("问题已销号,只有开发区可以修改")
+
+
+def _lock_problem(problem: Problem) -> Problem:
+    stored = Problem.objects.select_for_update(no_key=True).filter(pk=problem.pk).first()
+    if stored is None:
+        raise Conflict()
+    return stored
+
+
+def save_problem(problem: Problem, *, user) -> Problem:
+    """Raise or edit a problem (page, API). An enterprise raises problems on its own projects (the scope
+    re-check after the save refuses any other) and cannot change one that was closed out; only
+    :func:`close_problem` closes one."""
+    with write_transaction():
+        if problem.pk:
+            stored = _lock_problem(problem)
+            unchanged_since(problem, stored)
+            if stored.status == ProblemStatus.CLOSED and scope_for(user).role not in CLOSERS:
+                raise ValidationError(closed_message(), code="closed")
+            # The close-out is not edited here (the form and the API do not offer it): keep it as stored.
+            for name in ("status", "closed_by_id", "closed_on"):
+                setattr(problem, name, getattr(stored, name))
         problem.save()
+    return problem
+
+
+def check_problem_delete(problem: Problem, *, user) -> None:
+    """Deleting a problem would take it off the ledger without a close-out: not for an enterprise."""
+    if scope_for(user).role not in CLOSERS:
+        raise ValidationError(_("问题只能由开发区确认销号,企业不能删除问题"), code="delete_role")
+
+
+def close_problem(problem: Problem, *, user, resolution: str | None = None) -> Problem:
+    """销号: only with a resolution (given here or entered before), confirmed by the zone (not the enterprise).
+    Page and API both close through here."""
+    if scope_for(user).role not in CLOSERS:
+        raise ValidationError(_("问题销号须由开发区确认"), code="close_role")
+    with write_transaction():
+        stored = _lock_problem(problem)
+        if stored.status == ProblemStatus.CLOSED:
+            raise ValidationError(_("该问题已于 %(d)s 销号") % {"d": stored.closed_on}, code="closed")
+        if resolution is not None and resolution.strip():
+            stored.resolution = resolution.strip()
+        if not stored.resolution.strip():
+            raise ValidationError({"resolution": _("请先填写解决情况,再销号")})
+        stored.status = ProblemStatus.CLOSED
+        stored.closed_by = user
+        stored.closed_on = timezone.localdate()
+        if stored.resolved_on is None:
+            stored.resolved_on = stored.closed_on
+        stored.save()
+    for name in ("resolution", "status", "closed_by_id", "closed_on", "resolved_on", "updated_at"):
+        setattr(problem, name, getattr(stored, name))
     return problem

@@ -62,6 +62,12 @@ class MonthlyReportSheet(SheetSpec):
         C("problems"),
     ]
 
+    def lock_rows(self, staged):
+        """The ledgers the rows are written to, as every writer of a ledger locks them (services.lock_ledger)."""
+        from .services import lock_ledgers
+
+        lock_ledgers(inst.project_id for _r, inst, *_rest in staged)
+
     def validate_rows(self, staged, header_of):
         """The ledger rules across months (cumulative, lock, start month) for every row at once."""
         from .ledger import ledger_errors
@@ -83,6 +89,20 @@ class ProblemSheet(SheetSpec):
         C("progress_notes"),
         C("resolution"),
     ]
+
+    def validate_rows(self, staged, header_of):
+        """As on the page (services.save_problem): only the zone changes a problem that was closed out."""
+        from kaifaqu.core.excel import RowError
+        from kaifaqu.core.scoping import scope_for
+
+        from .models import ProblemStatus
+        from .services import CLOSERS, closed_message
+
+        if scope_for(self.user).role in CLOSERS:
+            return []
+        ids = [inst.pk for _r, inst, _b, _m, new in staged if not new]
+        closed = set(Problem.objects.filter(pk__in=ids, status=ProblemStatus.CLOSED).values_list("pk", flat=True))
+        return [RowError(r, header_of["description"], closed_message()) for r, i, *_rest in staged if i.pk in closed]
 
 
 class SuspensionSheet(SheetSpec):

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from kaifaqu.core.excel import table_workbook
 from kaifaqu.core.forms import add_errors, style_fields
 from kaifaqu.core.scoping import can_write, scope_for
-from kaifaqu.core.views import xlsx_response
+from kaifaqu.core.views import DeleteView, xlsx_response
 from kaifaqu.zones.models import City, IndustryChain, Park, Zone
 
 from . import rates, services
@@ -240,12 +240,18 @@ def correct_report(request, pk):
     report = _report_for(request, pk)
     if scope_for(request.user).role not in ("province", "city", "zone") and not request.user.is_superuser:
         raise PermissionDenied(_("报表更正须由开发区办理"))
-    initial = {f: getattr(report, f) for f in services.FIGURES}
+    initial = {f: getattr(report, f) for f in services.FIGURES} | {"version": report.updated_at.isoformat()}
     form = CorrectionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         values = {f: form.cleaned_data[f] for f in services.FIGURES}
         try:
-            services.correct_report(report, user=request.user, values=values, reason=form.cleaned_data["reason"])
+            services.correct_report(
+                report,
+                user=request.user,
+                values=values,
+                reason=form.cleaned_data["reason"],
+                version=form.cleaned_data["version"],
+            )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -260,11 +266,24 @@ def correct_report(request, pk):
 def close_problem(request, pk):
     problem = get_object_or_404(Problem.objects.for_user(request.user), pk=pk)
     try:
-        services.close_problem(problem, user=request.user)
+        services.close_problem(problem, user=request.user, resolution=request.POST.get("resolution"))
         messages.success(request, _("已销号:%(p)s") % {"p": problem})
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))
     return redirect("problem_detail", pk=problem.pk)
+
+
+class ProblemDeleteView(DeleteView):
+    """The generic delete, refused where deleting would close a problem out without the zone."""
+
+    def post(self, request, pk):
+        problem = self.get_object(pk)
+        try:
+            services.check_problem_delete(problem, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, "; ".join(exc.messages))
+            return redirect("problem_detail", pk=pk)
+        return super().post(request, pk)
 
 
 def campaign_summary(campaign, user) -> dict:

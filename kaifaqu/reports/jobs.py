@@ -19,6 +19,7 @@ import signal
 import threading
 import time
 import traceback
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -51,8 +52,26 @@ def job_dir(job: Job) -> Path:
     return path
 
 
-def enqueue(kind: str, params: dict, user) -> Job:
-    return Job.objects.create(kind=kind, params=params, created_by=user)
+def enqueue(kind: str, params: dict, user, *, files: dict | None = None) -> Job:
+    """Queue a job whose input is stored: ``files`` ({name: path}, written beforehand by :func:`stage`) are
+    moved into the job's folder before its row commits. The worker sees only committed rows, so it never
+    claims a job without its input; called inside a transaction, the job is claimable once that commits."""
+    with transaction.atomic():
+        job = Job.objects.create(kind=kind, params=params, created_by=user)
+        for name, path in (files or {}).items():
+            os.replace(path, job_dir(job) / name)
+    return job
+
+
+def stage(chunks) -> Path:
+    """Write a job's input (an upload's chunks) under a temporary name, before the job exists."""
+    folder = Path(settings.MEDIA_ROOT) / "jobs" / "incoming"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{uuid.uuid4().hex}.part"
+    with path.open("wb") as fh:
+        for chunk in chunks:
+            fh.write(chunk)
+    return path
 
 
 def progress(job: Job, percent: int, message: str = "") -> None:
