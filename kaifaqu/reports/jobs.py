@@ -310,8 +310,11 @@ def ended(job: Job, status: int, *, stopping: bool = False) -> None:
     row = Job.objects.filter(pk=job.pk).values("status", "attempts").first()
     if row is None or row["status"] != JobStatus.RUNNING or row["attempts"] != job.attempts:
         return
-    interrupted = os.WIFEXITED(status) and os.WEXITSTATUS(status) == INTERRUPTED
-    if interrupted or (stopping and os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGTERM, signal.SIGINT)):
+    # Stopped with the worker: not the job's fault. (Only then: a child that dies on its own counts.)
+    interrupted = (os.WIFEXITED(status) and os.WEXITSTATUS(status) == INTERRUPTED) or (
+        os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGTERM, signal.SIGINT)
+    )
+    if stopping and interrupted:
         Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING, attempts=job.attempts).update(
             status=JobStatus.QUEUED,
             progress=0,

@@ -10,6 +10,7 @@ import contextlib
 import os
 import sqlite3
 import sys
+import warnings
 from pathlib import Path
 from urllib.parse import quote
 
@@ -103,12 +104,31 @@ def separate_database(tmp_path: Path, vendor: str, sqlite_path: Path | None = No
     name = f"{source}_copy"
     connection.close()  # a database cannot be a template while someone is connected to it
     with connection._nodb_cursor() as cursor:
+        _wait_until_alone(cursor, source)
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
     try:
         yield url_of({**connection.settings_dict, "NAME": name})
     finally:
         drop_database(name)
+
+
+def _wait_until_alone(cursor, database: str, seconds: float = 5.0) -> None:
+    """Wait for the other sessions on this worker's test database to end (a killed subprocess's
+    session lingers for a moment), then end those left (connections a finished test left open)."""
+    import time
+
+    others = "FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()"
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        cursor.execute(f"SELECT count(*) {others}", [database])
+        if not cursor.fetchone()[0]:
+            return
+        time.sleep(0.1)
+    cursor.execute(f"SELECT state, left(query, 200) {others}", [database])
+    warnings.warn(f"ending sessions left on {database}: {cursor.fetchall()}", stacklevel=2)
+    cursor.execute(f"SELECT pg_terminate_backend(pid) {others}", [database])
+    time.sleep(0.2)
 
 
 def drop_database(name: str) -> None:

@@ -104,9 +104,9 @@ def test_the_child_s_end_decides_retry_or_failure(province_user, tmp_path, setti
     assert sorted(p.name for p in jobs.job_dir(job).iterdir()) == ["upload.xlsx"]  # the input stays
     again = jobs.claim()
     assert again.attempts == 2 and again.message == "第 2 次运行"
-    jobs.ended(again, 3 << 8)  # exited with status 3
+    jobs.ended(again, jobs.INTERRUPTED << 8)  # said "interrupted", but the worker was not stopping: counts
     job.refresh_from_db()
-    assert job.status == JobStatus.FAILED and "退出码 3" in job.message and job.finished_at
+    assert job.status == JobStatus.FAILED and "退出码 75" in job.message and job.finished_at
     assert list(jobs.job_dir(job).iterdir()) == []
 
 
