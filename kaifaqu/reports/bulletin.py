@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from kaifaqu.approvals.models import Procedure
 from kaifaqu.lib.units import quantize
 from kaifaqu.projects import rates
-from kaifaqu.projects.models import AnnualPlan, Problem, ProblemStatus, Project, ReportCorrection
+from kaifaqu.projects.models import AnnualPlan, Problem, ProblemStatus, Project, ReportCorrection, Stage
 from kaifaqu.projects.status import annotate_status
 from kaifaqu.promotion.models import Agreement
 from kaifaqu.zones.models import City, Zone
@@ -82,7 +82,7 @@ def build(bulletin: Bulletin) -> dict:
         {
             "name": p.name,
             "zone": str(p.zone),
-            "stage": str(p.get_stage_display()),
+            "stage": str(Stage(p.stage_value).label),  # annotated: no query for each project's suspensions
             "investment_yi": str(quantize(p.total_investment / 10000, 2)),
         }
         for p in red.select_related("zone").order_by("zone__name", "name")[:100]
