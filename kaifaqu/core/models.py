@@ -1,6 +1,7 @@
 """Base models shared by every app, and the change history."""
 
 import contextlib
+import copy
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -31,6 +32,56 @@ class TrackedModel(models.Model):
 
     class Meta:
         abstract = True
+
+    # The history's "before" of an edit is what the instance read or last wrote (kaifaqu.core.history), not
+    # a second read of the row; the write itself checks that nobody saved the row since (``updated_at``).
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        if cls.track_history and len(values) == len(cls._meta.concrete_fields):  # every column read
+            instance._history_loaded = (instance.pk, _frozen(cls, values))
+        return instance
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        # Read field by field into this instance: the next save reads the row for the history, as before.
+        self.__dict__.pop("_history_loaded", None)
+        self.__dict__.pop("_history_saved", None)
+
+    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
+        token = self.__dict__.pop("_history_token", None)
+        if token is None or not values:
+            return super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update)
+        # Write only if the row is still as this instance knew it (nobody saved it since: same updated_at)…
+        if base_qs.filter(pk=pk_val, updated_at=token[0])._update(values) > 0:
+            return True
+        # …otherwise the history's "before" is what the row holds now, read as it always was, then written.
+        from .history import serialize
+
+        old = base_qs.filter(pk=pk_val).first()
+        self._history_before = serialize(old) if old is not None else None
+        return super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update)
+
+
+_MUTABLE_COLUMNS: dict[type, tuple[int, ...]] = {}
+
+
+def _frozen(cls, values):
+    """The loaded values, with JSON-like columns copied: changing the instance's dict must not change them."""
+    try:
+        mutable = _MUTABLE_COLUMNS[cls]
+    except KeyError:
+        mutable = _MUTABLE_COLUMNS[cls] = tuple(
+            i
+            for i, f in enumerate(cls._meta.concrete_fields)
+            if f.get_internal_type() in ("JSONField", "ArrayField", "HStoreField")
+        )
+    if not mutable:
+        return values
+    values = list(values)
+    for i in mutable:
+        values[i] = copy.deepcopy(values[i])
+    return values
 
 
 class ChangeSource(models.TextChoices):
