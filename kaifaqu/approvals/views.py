@@ -214,11 +214,18 @@ def reminders(request):
 @login_required
 def enterprise_progress(request):
     """An enterprise user's projects and their approvals, laid out for a phone."""
-    projects = Project.objects.for_user(request.user).order_by("name")
-    procedures = Procedure.objects.for_user(request.user).select_related("type").prefetch_related("pauses")
-    groups = [
-        {"project": p, "rows": _rows(procedures.filter(project=p).order_by("type__stage", "pk"))} for p in projects
-    ]
+    projects = list(Project.objects.for_user(request.user).order_by("name"))
+    procedures = (
+        Procedure.objects.for_user(request.user)
+        .select_related("type")
+        .prefetch_related("pauses")
+        .order_by("type__stage", "pk")
+    )
+    by_project: dict[int, list] = {p.pk: [] for p in projects}
+    for procedure in procedures:  # one query for all the projects, grouped here (same scope as the projects)
+        if procedure.project_id in by_project:
+            by_project[procedure.project_id].append(procedure)
+    groups = [{"project": p, "rows": _rows(by_project[p.pk])} for p in projects]
     return render(request, "approvals/progress.html", {"title": _("我的项目审批进度"), "groups": groups})
 
 

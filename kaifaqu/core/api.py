@@ -73,8 +73,14 @@ class ScopedViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         qs = self.resource.queryset(self.request.user)
         return qs.select_related(*self.resource.list_select_related).prefetch_related(
-            *self.resource.list_prefetch_related
+            *self.resource.list_prefetch_related, *self.many_to_many()
         )
+
+    def many_to_many(self) -> list[str]:
+        """The serializer's many-to-many fields: read for the whole page at once, not per record."""
+        fields = getattr(getattr(self.get_serializer_class(), "Meta", None), "fields", ())
+        names = {f.name for f in self.resource.model._meta.many_to_many}
+        return [name for name in fields if name in names and name not in self.resource.list_prefetch_related]
 
     @property
     def filterset_class(self):

@@ -9,6 +9,7 @@ Who and where come from the current :class:`ChangeContext`, set per request by
 from __future__ import annotations
 
 import contextvars
+import copy
 import datetime
 import decimal
 import os
@@ -17,9 +18,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from .models import ChangeAction, ChangeRecord, ChangeSource, TrackedModel
 
@@ -87,17 +90,49 @@ def _json_value(value):
     return value
 
 
+def _recorded(field, value):
+    if isinstance(field, models.DecimalField) and isinstance(value, decimal.Decimal) and value.is_finite():
+        value = value.quantize(decimal.Decimal(1).scaleb(-field.decimal_places))  # as the database stores it
+    return _json_value(value)
+
+
+def _recorded_fields(model) -> list:
+    exclude = set(getattr(model, "history_exclude", ()))
+    return [f for f in model._meta.concrete_fields if f.name not in exclude and not f.primary_key]
+
+
 def serialize(instance: models.Model) -> dict:
     """The instance's stored values as JSON-safe data (FKs as ids, choices as stored values)."""
-    exclude = set(getattr(instance, "history_exclude", ()))
+    return {f.name: _recorded(f, f.value_from_object(instance)) for f in _recorded_fields(instance)}
+
+
+def _as_stored(instance) -> dict | None:
+    """What a read of the row would give :func:`serialize` right after ``instance`` was written — or None
+    when a value is not in the form the database gives back (a number as text, a float for a decimal, a
+    date for a datetime, a naive datetime): then the next save reads the row, as the history cannot tell."""
+    fields = _recorded_fields(instance)
+    if any(getattr(f, "generated", False) or f.db_default is not models.NOT_PROVIDED for f in fields):
+        return None  # the database computes a value: only a read tells
     data = {}
-    for f in instance._meta.concrete_fields:
-        if f.name in exclude or f.primary_key:
-            continue
+    for f in fields:
         value = f.value_from_object(instance)
-        if isinstance(f, models.DecimalField) and isinstance(value, decimal.Decimal) and value.is_finite():
-            value = value.quantize(decimal.Decimal(1).scaleb(-f.decimal_places))  # as the database stores it
-        data[f.name] = _json_value(value)
+        if value is not None:
+            try:
+                python = f.to_python(value)
+            except ValidationError:
+                return None
+            if type(python) is not type(value) or python != value:
+                return None
+            if isinstance(value, decimal.Decimal):
+                if not value.is_finite() or value != value.quantize(decimal.Decimal(1).scaleb(-f.decimal_places)):
+                    return None
+            elif isinstance(value, datetime.datetime):
+                if timezone.is_naive(value):
+                    return None
+                value = value.astimezone(datetime.UTC)
+            elif isinstance(value, dict | list):
+                value = copy.deepcopy(value)
+        data[f.name] = _recorded(f, value)
     return data
 
 
@@ -143,25 +178,69 @@ def _tracked(sender) -> bool:
     return issubclass(sender, TrackedModel) and getattr(sender, "track_history", False)
 
 
+def _guards_writes(model) -> bool:
+    """Whether an edit of ``model`` can skip re-reading its row: one table, whose ``updated_at`` every save sets
+    (``TrackedModel._do_update`` writes only if it is unchanged). A bulk ``update()`` of a recorded field
+    must therefore set ``updated_at`` too (the Excel import does)."""
+    if model._meta.parents or model._meta.select_on_save:
+        return False
+    try:
+        return bool(getattr(model._meta.get_field("updated_at"), "auto_now", False))
+    except FieldDoesNotExist:
+        return False
+
+
+def _known_before(sender, instance):
+    """(before, token) from what the instance last wrote or read, or None when it does not know."""
+    if not _guards_writes(sender):
+        return None
+    saved = instance.__dict__.get("_history_saved")
+    if saved is not None and saved[0] == instance.pk:
+        return saved[1], saved[2]
+    loaded = instance.__dict__.get("_history_loaded")
+    if loaded is not None and loaded[0] == instance.pk:
+        old = sender(*loaded[1])  # the instance as read, exactly as a read of the row would build it
+        return serialize(old), (old.updated_at,)
+    return None
+
+
 @receiver(pre_save)
 def _remember_before(sender, instance, raw=False, **kwargs):
-    if raw or not _tracked(sender) or instance._state.adding or instance.pk is None:
+    if raw or not _tracked(sender):
+        return
+    instance.__dict__.pop("_history_token", None)
+    if instance._state.adding or instance.pk is None:
+        return
+    known = _known_before(sender, instance)
+    if known is not None:  # no read: TrackedModel._do_update checks the row is unchanged as it writes
+        instance._history_before, instance._history_token = known
         return
     old = sender._base_manager.filter(pk=instance.pk).first()
     instance._history_before = serialize(old) if old is not None else None
 
 
+def _remember_saved(sender, instance, update_fields) -> None:
+    """After a write, the instance knows the row: for the next save's history (unless only some fields were
+    written, or a value is not as the database gives it back)."""
+    instance.__dict__.pop("_history_loaded", None)
+    instance.__dict__.pop("_history_saved", None)
+    if update_fields is None and _guards_writes(sender):
+        stored = _as_stored(instance)
+        if stored is not None:
+            instance._history_saved = (instance.pk, stored, (instance.updated_at,))
+
+
 @receiver(post_save)
-def _record_save(sender, instance, created, raw=False, **kwargs):
+def _record_save(sender, instance, created, raw=False, update_fields=None, **kwargs):
     if raw or not _tracked(sender):
         return
     after = serialize(instance)
     before = None if created else getattr(instance, "_history_before", None)
+    _remember_saved(sender, instance, update_fields)
     if not created and before == after:
         return  # a save that changed nothing is not a change
     action = ChangeAction.CREATE if created else ChangeAction.UPDATE
     build_record(instance, action, before, after).save()
-    instance._history_before = after
 
 
 @receiver(post_delete)

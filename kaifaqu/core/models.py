@@ -1,8 +1,11 @@
 """Base models shared by every app, and the change history."""
 
+import contextlib
+import copy
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +32,56 @@ class TrackedModel(models.Model):
 
     class Meta:
         abstract = True
+
+    # The history's "before" of an edit is what the instance read or last wrote (kaifaqu.core.history), not
+    # a second read of the row; the write itself checks that nobody saved the row since (``updated_at``).
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        if cls.track_history and len(values) == len(cls._meta.concrete_fields):  # every column read
+            instance._history_loaded = (instance.pk, _frozen(cls, values))
+        return instance
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        # Read field by field into this instance: the next save reads the row for the history, as before.
+        self.__dict__.pop("_history_loaded", None)
+        self.__dict__.pop("_history_saved", None)
+
+    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
+        token = self.__dict__.pop("_history_token", None)
+        if token is None or not values:
+            return super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update)
+        # Write only if the row is still as this instance knew it (nobody saved it since: same updated_at)…
+        if base_qs.filter(pk=pk_val, updated_at=token[0])._update(values) > 0:
+            return True
+        # …otherwise the history's "before" is what the row holds now, read as it always was, then written.
+        from .history import serialize
+
+        old = base_qs.filter(pk=pk_val).first()
+        self._history_before = serialize(old) if old is not None else None
+        return super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update)
+
+
+_MUTABLE_COLUMNS: dict[type, tuple[int, ...]] = {}
+
+
+def _frozen(cls, values):
+    """The loaded values, with JSON-like columns copied: changing the instance's dict must not change them."""
+    try:
+        mutable = _MUTABLE_COLUMNS[cls]
+    except KeyError:
+        mutable = _MUTABLE_COLUMNS[cls] = tuple(
+            i
+            for i, f in enumerate(cls._meta.concrete_fields)
+            if f.get_internal_type() in ("JSONField", "ArrayField", "HStoreField")
+        )
+    if not mutable:
+        return values
+    values = list(values)
+    for i in mutable:
+        values[i] = copy.deepcopy(values[i])
+    return values
 
 
 class ChangeSource(models.TextChoices):
@@ -100,12 +153,21 @@ class ChangeRecord(models.Model):
     def __str__(self):
         return f"{self.get_action_display()} {self.object_repr} @ {self.time:%Y-%m-%d %H:%M}"
 
-    def changed_fields(self, hidden=()):
+    def changed_fields(self, hidden=(), names: dict | None = None):
         """(field label, before, after) for display: choice labels, 是/否, related names, "—" for empty.
-        Fields named in ``hidden`` are left out (internal fields withheld from some readers)."""
+        Fields named in ``hidden`` are left out (internal fields withheld from some readers). ``names`` are the
+        related records' names as :func:`related_names` gives them for a page of records; without it each
+        related value is read on its own."""
+        rows = []
+        for key, field, old, new in self.shown_changes(hidden):
+            label = str(field.verbose_name) if field is not None else key
+            rows.append((label, display_stored(field, old, names), display_stored(field, new, names)))
+        return rows
+
+    def shown_changes(self, hidden=()):
+        """(key, model field or None, before, after) of every field the change touched, except ``hidden``."""
         before, after = self.before or {}, self.after or {}
         model = self.content_type.model_class()
-        rows = []
         for key in list(after) + [k for k in before if k not in after]:
             old, new = before.get(key), after.get(key)
             if key in hidden or (self.action == ChangeAction.UPDATE and old == new):
@@ -114,23 +176,62 @@ class ChangeRecord(models.Model):
                 field = model._meta.get_field(key) if model is not None else None
             except FieldDoesNotExist:  # a field removed since the change was recorded
                 field = None
-            label = str(field.verbose_name) if field is not None else key
-            rows.append((label, display_stored(field, old), display_stored(field, new)))
-        return rows
+            yield key, field, old, new
 
 
-def display_stored(field, value) -> str:
-    """A value as stored in the history, shown the way the object's page shows it."""
+def _stored_ids(field, value) -> list:
+    """The primary keys a stored foreign-key or many-to-many value points to."""
+    if value is None or value == "":
+        return []
+    pk = field.related_model._meta.pk
+    ids = []
+    for item in value if isinstance(value, list) else [value]:
+        with contextlib.suppress(ValidationError):  # a value the key no longer accepts names nothing
+            ids.append(pk.to_python(item))
+    return ids
+
+
+def related_names(records, hidden_for=lambda model: (), queryset_for=None) -> dict:
+    """The names of every record the changes in ``records`` point to (foreign keys, many-to-many lists):
+    one query per related model for the whole page, not one per row. ``{model: {pk: name}}``, each model's
+    names in its default order. ``hidden_for(model)`` gives the fields withheld from the reader and
+    ``queryset_for(model)`` where to read a model's records (default: all of them, unscoped, as stored)."""
+    wanted: dict = {}
+    for record in records:
+        model = record.content_type.model_class()
+        for _key, field, old, new in record.shown_changes(hidden_for(model)):
+            if field is not None and field.is_relation and field.related_model is not None:
+                wanted.setdefault(field.related_model, set()).update(_stored_ids(field, old), _stored_ids(field, new))
+    names = {}
+    for model, ids in wanted.items():
+        qs = queryset_for(model) if queryset_for is not None else model._base_manager.all()
+        names[model] = {obj.pk: str(obj) for obj in qs.filter(pk__in=ids)} if ids else {}
+    return names
+
+
+def display_stored(field, value, names: dict | None = None) -> str:
+    """A value as stored in the history, shown the way the object's page shows it. ``names``: the related
+    records' names read beforehand (:func:`related_names`)."""
     if value is None or value == "":
         return "—"
     if field is None:
         return str(value)
+    known = names.get(field.related_model) if names is not None and field.is_relation else None
     if field.many_to_many or isinstance(value, list):
-        names = [str(o) for o in field.related_model._base_manager.filter(pk__in=value)] if field.is_relation else value
-        return "、".join(map(str, names)) or "—"
+        if not field.is_relation:
+            return "、".join(map(str, value)) or "—"
+        if known is not None:
+            ids = set(_stored_ids(field, value))
+            return "、".join(name for pk, name in known.items() if pk in ids) or "—"
+        return "、".join(str(o) for o in field.related_model._base_manager.filter(pk__in=value)) or "—"
     if field.is_relation:
-        obj = field.related_model._base_manager.filter(pk=value).first()
-        return str(obj) if obj is not None else _("#%(id)s(已删除)") % {"id": value}
+        if known is not None:
+            ids = _stored_ids(field, value)
+            name = known.get(ids[0]) if ids else None
+        else:
+            obj = field.related_model._base_manager.filter(pk=value).first()
+            name = str(obj) if obj is not None else None
+        return name if name is not None else _("#%(id)s(已删除)") % {"id": value}
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.BooleanField):

@@ -27,7 +27,7 @@ from django.views import View
 
 from .excel import XLSX_CONTENT_TYPE
 from .forms import add_errors, style_fields
-from .models import ChangeRecord
+from .models import ChangeAction, ChangeRecord, related_names
 from .scoping import can_write
 from .services import DeleteRefused, delete_guarded, dependents, save_in_scope
 
@@ -343,13 +343,52 @@ class DetailView(ResourceView):
                     "rows": [(object_url(i), [format_value(display(i, c)) for c in r.columns]) for i in items],
                 }
             )
-        all_names = [f.name for f in self.model._meta.get_fields()]
-        hidden = set(all_names) - set(self.resource.visible_fields(request.user, all_names))
         records = ChangeRecord.objects.for_object(obj).select_related("user", "content_type")[:100]
-        history = [(record, record.changed_fields(hidden)) for record in records]
+        history = history_rows(records, request.user)
         ctx = self.base_context(object=obj, fields=fields, related=related, history=history, title=str(obj))
         ctx.update(self.resource.detail_context(obj, request))
         return render(request, self.resource.detail_template, ctx)
+
+
+def hidden_fields(user, model) -> set[str]:
+    """The fields of ``model`` its resource withholds from ``user`` (an enterprise never reads internal notes)."""
+    resource = REGISTRY.get(model)
+    if resource is None:
+        return set()
+    names = [f.name for f in model._meta.get_fields()]
+    return set(names) - set(resource.visible_fields(user, names))
+
+
+def history_rows(records, user) -> list[tuple[ChangeRecord, list]]:
+    """Change records with their field changes as ``user`` may read them.
+
+    Each record's fields are withheld by its own model's resource, so a procedure's internal note stays
+    hidden on its project's page as on its own; an edit that changed nothing but withheld fields is not
+    shown at all. The records the changes point to are named with one query per model for the whole page.
+    """
+    records = list(records)
+    hidden: dict = {}
+
+    def hidden_for(model):
+        if model not in hidden:
+            hidden[model] = hidden_fields(user, model) if model is not None else set()
+        return hidden[model]
+
+    def queryset_for(model):
+        resource = REGISTRY.get(model)
+        qs = model._base_manager.all()
+        return qs.select_related(*resource.list_select_related) if resource is not None else qs
+
+    names = related_names(records, hidden_for, queryset_for)
+    rows = []
+    for record in records:
+        model = record.content_type.model_class()
+        changes = record.changed_fields(hidden_for(model), names)
+        withheld = hidden_for(model) & (set(record.before or {}) | set(record.after or {}))
+        if record.action == ChangeAction.UPDATE and not changes and withheld:
+            continue  # only withheld fields changed: nothing this reader may see
+        rows.append((record, changes))
+    return rows
 
 
 class EditView(ResourceView):
