@@ -36,6 +36,7 @@ from kaifaqu.lib.qeval import Unsupported, evaluate
 from .history import change_context, record_bulk, serialize
 from .models import ChangeAction, ChangeSource
 from .scoping import ScopedQuerySet, can_write, merge_links
+from .xlsxread import ERROR_VALUE, UNEVALUATED, Unreadable, read_first_sheet
 
 AMBIGUOUS = object()  # a lookup name shared by several records in scope
 TRUE_WORDS = {"是", "y", "yes", "true", "1", "√", "✓"}
@@ -129,6 +130,12 @@ class SheetColumn:
     def parse(self, raw, lookups: dict):
         """Turn a cell into the value the model field takes; raise ValidationError with a reason."""
         f = self.model_field
+        if raw is UNEVALUATED:
+            raise ValidationError(
+                _("该单元格是公式,但文件中没有保存计算结果;请在 Excel 中打开并保存后再导入,或直接填写数值")
+            )
+        if raw is ERROR_VALUE:
+            raise ValidationError(_("该单元格是错误值(如 #N/A、#DIV/0!),请修正后再导入"))
         text = _cell_text(raw)
         if text == "":
             if self.required:
@@ -332,14 +339,11 @@ class SheetSpec:
         return tuple(getattr(obj, self._attname(k)) for k in self.key)
 
     def read_rows(self, fileobj) -> list[list]:
-        from python_calamine import CalamineWorkbook
-
+        """The first sheet's rows, read within the limits of core.xlsxread (never an unbounded allocation)."""
         try:
-            wb = CalamineWorkbook.from_filelike(fileobj)
-            rows = wb.get_sheet_by_index(0).to_python(skip_empty_area=False)
-        except Exception as exc:
-            raise ImportFailed([RowError(0, "", _("无法读取该文件,请上传由模板填写的 .xlsx 文件"))]) from exc
-        return rows
+            return read_first_sheet(fileobj)
+        except Unreadable as exc:
+            raise ImportFailed([RowError(0, "", str(exc))]) from exc
 
     def import_file(self, fileobj, *, dry_run: bool = False) -> ImportResult:
         try:
