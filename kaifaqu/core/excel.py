@@ -36,6 +36,7 @@ from kaifaqu.lib.qeval import Unsupported, evaluate
 from .history import change_context, record_bulk, serialize
 from .models import ChangeAction, ChangeSource
 from .scoping import ScopedQuerySet, can_write, merge_links
+from .validators import text_problem
 from .xlsxread import ERROR_VALUE, UNEVALUATED, Unreadable, read_first_sheet
 
 AMBIGUOUS = object()  # a lookup name shared by several records in scope
@@ -43,6 +44,7 @@ TRUE_WORDS = {"是", "y", "yes", "true", "1", "√", "✓"}
 FALSE_WORDS = {"否", "n", "no", "false", "0", "×", ""}
 LIST_SPLIT = re.compile(r"[、,,;;\n]+")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+EDGE_WHITESPACE = " \t\r\n"
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,8 @@ class SheetColumn:
 
     def bind(self, model) -> SheetColumn:
         self.model_field = model._meta.get_field(self.field)
+        # Line breaks are kept in a multi-line text and separate the names of a many-to-many cell.
+        self.multiline = isinstance(self.model_field, models.TextField) or self.model_field.many_to_many
         if self.header is None:
             self.header = str(self.model_field.verbose_name)
         if self.required is None:
@@ -136,6 +140,12 @@ class SheetColumn:
             )
         if raw is ERROR_VALUE:
             raise ValidationError(_("该单元格是错误值(如 #N/A、#DIV/0!),请修正后再导入"))
+        if isinstance(raw, str):
+            # The rule of every text field (core.validators), for every cell before it is looked up or
+            # stored: a control character would otherwise reach the database (NUL) or the next export.
+            problem = text_problem(raw.strip(EDGE_WHITESPACE), multiline=self.multiline)
+            if problem:
+                raise ValidationError(problem)
         text = _cell_text(raw)
         if text == "":
             if self.required:
@@ -207,6 +217,11 @@ class SheetColumn:
         return text
 
 
+def _shown(text: str, limit: int = 40) -> str:
+    """A cell's text as quoted in a message: cut short, so a 30,000-character cell does not flood the page."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def _cell_text(raw) -> str:
     if raw is None:
         return ""
@@ -221,6 +236,11 @@ def _cell_text(raw) -> str:
 
 def _clean_header(text) -> str:
     return _cell_text(text).rstrip("*").strip()
+
+
+def _printable(text: str) -> str:
+    """A header as quoted in a message: control characters spelled out, cut short."""
+    return _shown(re.sub(r"[\x00-\x1f\x7f-\x9f]", lambda m: f"U+{ord(m.group(0)):04X}", text))
 
 
 class SheetSpec:
@@ -382,7 +402,7 @@ class SheetSpec:
             if not h:
                 continue
             if h not in known:
-                errors.append(RowError(1, h, _("无法识别的列,请使用下载的模板")))
+                errors.append(RowError(1, _printable(h), _("无法识别的列,请使用下载的模板")))
             elif h in positions:
                 errors.append(RowError(1, h, _("列重复")))
             else:
