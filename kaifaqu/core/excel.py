@@ -26,6 +26,8 @@ from django.db.models import CheckConstraint, UniqueConstraint
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -271,9 +273,9 @@ class SheetSpec:
         ws.freeze_panes = "A2"
         for i, c in enumerate(self.columns, start=1):
             ws.column_dimensions[get_column_letter(i)].width = max(12, min(40, len(c.header) * 2 + 4))
-        ws.append([c.header for c in self.columns])
+        ws.append(xlsx_row(ws, [c.header for c in self.columns]))
         for obj in self.export_queryset(queryset).iterator(chunk_size=2000):
-            ws.append([c.render(obj) for c in self.columns])
+            ws.append(xlsx_row(ws, [c.render(obj) for c in self.columns]))
         return save_workbook(wb)
 
     def template(self) -> bytes:
@@ -283,7 +285,7 @@ class SheetSpec:
         required_font = Font(bold=True, color="C00000")
         fill = PatternFill("solid", fgColor="F2F2F2")
         for i, c in enumerate(self.columns, start=1):
-            cell = ws.cell(row=1, column=i, value=f"{c.header}*" if c.required else c.header)
+            cell = set_cell(ws.cell(row=1, column=i), f"{c.header}*" if c.required else c.header)
             cell.font = required_font if c.required else Font(bold=True)
             cell.fill = fill
             rule = c.rule()
@@ -302,15 +304,18 @@ class SheetSpec:
                 dv.add(f"{get_column_letter(i)}2:{get_column_letter(i)}10000")
         ws.freeze_panes = "A2"
         notes = wb.create_sheet(_("填写说明"))
-        notes.append([_("列"), _("是否必填"), _("规则")])
+        notes.append(xlsx_row(notes, [_("列"), _("是否必填"), _("规则")]))
         for c in self.columns:
-            notes.append([c.header, _("是") if c.required else _("否"), c.rule()])
+            notes.append(xlsx_row(notes, [c.header, _("是") if c.required else _("否"), c.rule()]))
         notes.append([])
         notes.append(
-            [
-                _("说明:按“%(key)s”匹配已有记录并更新,其余行新建。任何一行有错误时整张表都不会写入。")
-                % {"key": "+".join(self._column_for(k).header for k in self.key)}
-            ]
+            xlsx_row(
+                notes,
+                [
+                    _("说明:按“%(key)s”匹配已有记录并更新,其余行新建。任何一行有错误时整张表都不会写入。")
+                    % {"key": "+".join(self._column_for(k).header for k in self.key)}
+                ],
+            )
         )
         return save_workbook(wb)
 
@@ -665,6 +670,56 @@ def save_workbook(wb) -> bytes:
     return buf.getvalue()
 
 
+# Every .xlsx the platform writes goes through xlsx_row / set_cell:
+# - text is text: a value beginning with = + - @ (or spelling an error code such as #N/A) would be a
+#   live formula or an error in Excel — a name "=HYPERLINK(…)" must stay a name; numbers stay numbers;
+# - text stored before control characters were refused is written as Excel's own escape (_x0001_)
+#   rather than making the whole file fail (XML cannot carry them); the import reads the escape back
+#   as the character and refuses it with the row and column, so nothing is silently altered. A literal
+#   "_x0041_" in a text is escaped in turn (_x005F_), as the format requires.
+FORMULA_START = ("=", "+", "-", "@")
+_XML_ESCAPE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
+
+
+def _escape_char(m) -> str:
+    return "_x005F_" if m.group(0) == "_" else f"_x{ord(m.group(0)):04X}_"
+
+
+def _as_text(value: str) -> tuple[str, bool]:
+    """The text to write and whether it must be forced to be text (not a formula or an error)."""
+    if _XML_ESCAPE.search(value):
+        value = _XML_ESCAPE.sub(_escape_char, value)
+    return value, value.startswith(FORMULA_START) or value in ERROR_CODES
+
+
+def xlsx_row(ws, values) -> list:
+    """A row for ``ws.append`` (write-only or not) in which text can never become a formula."""
+    out = []
+    for value in values:
+        if isinstance(value, str):
+            value, forced = _as_text(value)
+            if forced:
+                cell = WriteOnlyCell(ws, value=value)
+                cell.data_type = "s"
+                cell.quotePrefix = True  # and stays text when the user edits it in Excel
+                value = cell
+        out.append(value)
+    return out
+
+
+def set_cell(cell, value):
+    """``cell.value = value`` with the same rule as :func:`xlsx_row`; returns the cell."""
+    if isinstance(value, str):
+        value, forced = _as_text(value)
+        cell.value = value
+        if forced:
+            cell.data_type = "s"
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+    return cell
+
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -672,7 +727,7 @@ def table_workbook(title: str, headers: list, rows) -> bytes:
     """A one-sheet workbook of a page's table (rates, funnel, dashboard): what the page shows, as numbers."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title[:31])
-    ws.append([str(h) for h in headers])
+    ws.append(xlsx_row(ws, [str(h) for h in headers]))
     for row in rows:
-        ws.append(list(row))
+        ws.append(xlsx_row(ws, row))
     return save_workbook(wb)

@@ -1,9 +1,13 @@
 """Issue 9: one rule for the text of every field — no control characters — in imports, forms and the API;
 an export of text stored before the rule still works, and its re-import names the cell."""
 
+import io
+
 import pytest
 from django.urls import reverse
+from python_calamine import CalamineWorkbook
 
+from kaifaqu.testing import factories as f
 from kaifaqu.testing import xlsx as X
 from kaifaqu.testing.xlsx import post_import
 from kaifaqu.zones.models import Park
@@ -55,3 +59,15 @@ def test_the_api_refuses_control_characters_as_a_field_error(client_for, alice, 
     r = client_for(alice).post("/api/parks/", body, content_type="application/json")
     assert r.status_code == 400 and field in r.json()
     assert not Park.objects.exists()
+
+
+def test_the_export_survives_legacy_control_characters_and_the_import_names_them(client_for, alice, zone_a):
+    park = f.ParkFactory(zone=zone_a, name="旧园")
+    Park.objects.filter(pk=park.pk).update(name="旧\x01园", notes="备\x1f注_x0041_")  # stored before the rule
+    c = client_for(alice)
+    r = c.get(reverse("park_list"), {"export": "xlsx"})
+    assert r.status_code == 200
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(r.content)).get_sheet_by_index(0).to_python()
+    assert rows[1][:2] == [zone_a.name, "旧\x01园"] and rows[1][4] == "备\x1f注_x0041_"  # exactly as stored
+    status, errors = post_import(c, "park", r.content, api=False)
+    assert status == 400 and {(e[0], e[1]) for e in errors} == {(2, "名称"), (2, "备注")}
