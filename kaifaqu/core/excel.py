@@ -312,7 +312,9 @@ class SheetSpec:
             xlsx_row(
                 notes,
                 [
-                    _("说明:按“%(key)s”匹配已有记录并更新,其余行新建。任何一行有错误时整张表都不会写入。")
+                    _(
+                        "说明:按“%(key)s”匹配已有记录并更新,其余行新建。同一记录在表中只能出现一行;任何一行有错误时整张表都不会写入。"
+                    )
                     % {"key": "+".join(self._column_for(k).header for k in self.key)}
                 ],
             )
@@ -465,12 +467,28 @@ class SheetSpec:
         exclude = [f.name for f in self.model._meta.get_fields() if f.name not in {c.field for c in plain_cols}]
         exclude += [c.field for c in plain_cols if c.model_field.is_relation]  # resolved from scoped maps
         staged = []  # (rownum, instance, before, m2m values, is_new)
+        key_rows: dict[tuple, int] = {}  # key → the first row holding it
+        key_header = "+".join(header_of[k] for k in self.key)
         for rownum, values, failed in parsed:
             key = self._key_of(values) if all(k in values for k in self.key) else None
-            if key in foreign:
+            # Two rows with one key would both create a record, or both update the same one.
+            duplicate = key is not None and key in key_rows
+            if duplicate:
                 errors.append(
-                    RowError(rownum, header_of[self.key[-1]], _("该记录已存在,但不在您的管辖范围内,不能导入修改"))
+                    RowError(
+                        rownum,
+                        header_of[self.key[-1]],
+                        _("与第 %(n)s 行重复:按“%(key)s”每条记录只能出现一行")
+                        % {"n": key_rows[key], "key": key_header},
+                    )
                 )
+            elif key is not None:
+                key_rows[key] = rownum
+            if key in foreign:
+                if not duplicate:
+                    errors.append(
+                        RowError(rownum, header_of[self.key[-1]], _("该记录已存在,但不在您的管辖范围内,不能导入修改"))
+                    )
                 continue
             current = existing.get(key)
             if current is not None:
@@ -495,7 +513,7 @@ class SheetSpec:
                     col = header_of.get(fname, "") if fname != NON_FIELD_ERRORS else ""
                     errors.extend(RowError(rownum, col, m) for m in msgs)
                 continue
-            if failed:
+            if failed or duplicate:
                 continue
             staged.append((rownum, instance, before, {c.field: values[c.field] for c in m2m_cols}, current is None))
 
