@@ -17,8 +17,9 @@ import dataclasses
 import datetime
 import io
 import re
+import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
@@ -45,7 +46,9 @@ AMBIGUOUS = object()  # a lookup name shared by several records in scope
 TRUE_WORDS = {"是", "y", "yes", "true", "1", "√", "✓"}
 FALSE_WORDS = {"否", "n", "no", "false", "0", "×", ""}
 LIST_SPLIT = re.compile(r"[、,,;;\n]+")
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+NUMBER_RE = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$", re.ASCII)
+MAX_INTEGER_DIGITS = 18  # beyond any integer field (and int() of "1e999999999" would build a 10⁹-digit number)
 EDGE_WHITESPACE = " \t\r\n"
 
 
@@ -197,24 +200,19 @@ class SheetColumn:
                     return datetime.date.fromisoformat(text)
                 except ValueError:
                     pass
-            raise ValidationError(_("日期格式应为 YYYY-MM-DD(如 2025-09-30),当前为“%(v)s”") % {"v": text})
+            elif DATE_RE.match(unicodedata.normalize("NFKC", text)):
+                raise ValidationError(
+                    _("日期应使用半角数字,格式 YYYY-MM-DD(如 2025-09-30),当前为“%(v)s”") % {"v": _shown(text)}
+                )
+            raise ValidationError(_("日期格式应为 YYYY-MM-DD(如 2025-09-30),当前为“%(v)s”") % {"v": _shown(text)})
         if isinstance(f, models.DecimalField):
-            if isinstance(raw, bool):
-                raise ValidationError(_("应为数字"))
-            try:
-                value = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(text.replace(",", ""))
-            except InvalidOperation:
-                raise ValidationError(_("应为数字,当前为“%(v)s”") % {"v": text}) from None
-            if not value.is_finite():
-                raise ValidationError(_("应为数字,当前为“%(v)s”") % {"v": text})
-            return value
+            return _number(raw, text, _("应为数字,当前为“%(v)s”"))
         if isinstance(f, models.IntegerField):
-            try:
-                value = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(text.replace(",", ""))
-            except InvalidOperation:
-                raise ValidationError(_("应为整数,当前为“%(v)s”") % {"v": text}) from None
+            value = _number(raw, text, _("应为整数,当前为“%(v)s”"))
+            if value.adjusted() >= MAX_INTEGER_DIGITS:
+                raise ValidationError(_("数值过大,当前为“%(v)s”") % {"v": _shown(text)})
             if value != value.to_integral_value():
-                raise ValidationError(_("应为整数,当前为“%(v)s”") % {"v": text})
+                raise ValidationError(_("应为整数,当前为“%(v)s”") % {"v": _shown(text)})
             return int(value)
         return text
 
@@ -222,6 +220,24 @@ class SheetColumn:
 def _shown(text: str, limit: int = 40) -> str:
     """A cell's text as quoted in a message: cut short, so a 30,000-character cell does not flood the page."""
     return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _number(raw, text: str, message: str) -> Decimal:
+    """A number cell: a number, or text in ASCII digits (thousands commas allowed); finite."""
+    if isinstance(raw, bool):
+        raise ValidationError(message % {"v": text})
+    if isinstance(raw, float | int):
+        value = Decimal(repr(raw))
+    else:
+        plain = text.replace(",", "")
+        if not NUMBER_RE.match(plain):
+            if NUMBER_RE.match(unicodedata.normalize("NFKC", plain).replace(",", "")):
+                raise ValidationError(_("应使用半角数字(不要使用全角数字),当前为“%(v)s”") % {"v": _shown(text)})
+            raise ValidationError(message % {"v": _shown(text)})
+        value = Decimal(plain)
+    if not value.is_finite():
+        raise ValidationError(message % {"v": _shown(text)})
+    return value
 
 
 def _cell_text(raw) -> str:
