@@ -201,6 +201,12 @@ FILTERS_EMPTY_CHOICE_LABEL = _("全部")
 # Business settings (defaults from the domain rules; administrators may override by environment).
 KFQ_PAGE_SIZE = 50
 KFQ_IMPORT_MAX_ROWS = int(os.environ.get("KFQ_IMPORT_MAX_ROWS", "50000"))
+# Bounds on an uploaded workbook, checked before it is read (core/xlsxread.py): columns, cells of the
+# sheet's grid, XML inflated in total, and how many times a part may inflate (zip bombs).
+KFQ_IMPORT_MAX_COLUMNS = int(os.environ.get("KFQ_IMPORT_MAX_COLUMNS", "200"))
+KFQ_IMPORT_MAX_CELLS = int(os.environ.get("KFQ_IMPORT_MAX_CELLS", "2000000"))
+KFQ_IMPORT_MAX_UNZIPPED_MB = int(os.environ.get("KFQ_IMPORT_MAX_UNZIPPED_MB", "128"))
+KFQ_IMPORT_MAX_ZIP_RATIO = int(os.environ.get("KFQ_IMPORT_MAX_ZIP_RATIO", "100"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it even before collectstatic
 # A month's investment report locks on this day of the next month (domain.md: default the 5th).
 KFQ_REPORT_LOCK_DAY = int(os.environ.get("KFQ_REPORT_LOCK_DAY", "5"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, parsers, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -121,7 +122,7 @@ class ScopedViewSet(viewsets.ModelViewSet):
     def import_xlsx(self, request):
         upload = request.FILES.get("file")
         if upload is None:
-            raise serializers.ValidationError({"file": ["请上传 .xlsx 文件"]})
+            raise serializers.ValidationError({"file": [_("请上传 .xlsx 文件")]})
         dry_run = str(request.data.get("dry_run", "")).lower() in {"1", "true", "yes"}
         result = self.resource.sheet_class(request.user).import_file(upload, dry_run=dry_run)
         body = {

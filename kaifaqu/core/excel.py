@@ -17,9 +17,10 @@ import dataclasses
 import datetime
 import io
 import re
+import unicodedata
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
@@ -27,6 +28,8 @@ from django.db.models import CheckConstraint, UniqueConstraint
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -38,12 +41,17 @@ from .history import change_context, record_bulk, serialize
 from .models import ChangeAction, ChangeSource
 from .scoping import ScopedQuerySet, can_write, merge_links
 from .services import Conflict, write_transaction
+from .validators import text_problem
+from .xlsxread import ERROR_VALUE, UNEVALUATED, Unreadable, read_first_sheet
 
 AMBIGUOUS = object()  # a lookup name shared by several records in scope
 TRUE_WORDS = {"是", "y", "yes", "true", "1", "√", "✓"}
 FALSE_WORDS = {"否", "n", "no", "false", "0", "×", ""}
 LIST_SPLIT = re.compile(r"[、,,;;\n]+")
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+NUMBER_RE = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$", re.ASCII)
+MAX_INTEGER_DIGITS = 18  # beyond any integer field (and int() of "1e999999999" would build a 10⁹-digit number)
+EDGE_WHITESPACE = " \t\r\n"
 
 
 @dataclass(frozen=True)
@@ -83,6 +91,8 @@ class SheetColumn:
 
     def bind(self, model) -> SheetColumn:
         self.model_field = model._meta.get_field(self.field)
+        # Line breaks are kept in a multi-line text and separate the names of a many-to-many cell.
+        self.multiline = isinstance(self.model_field, models.TextField) or self.model_field.many_to_many
         if self.header is None:
             self.header = str(self.model_field.verbose_name)
         if self.required is None:
@@ -131,6 +141,18 @@ class SheetColumn:
     def parse(self, raw, lookups: dict):
         """Turn a cell into the value the model field takes; raise ValidationError with a reason."""
         f = self.model_field
+        if raw is UNEVALUATED:
+            raise ValidationError(
+                _("该单元格是公式,但文件中没有保存计算结果;请在 Excel 中打开并保存后再导入,或直接填写数值")
+            )
+        if raw is ERROR_VALUE:
+            raise ValidationError(_("该单元格是错误值(如 #N/A、#DIV/0!),请修正后再导入"))
+        if isinstance(raw, str):
+            # The rule of every text field (core.validators), for every cell before it is looked up or
+            # stored: a control character would otherwise reach the database (NUL) or the next export.
+            problem = text_problem(raw.strip(EDGE_WHITESPACE), multiline=self.multiline)
+            if problem:
+                raise ValidationError(problem)
         text = _cell_text(raw)
         if text == "":
             if self.required:
@@ -180,26 +202,44 @@ class SheetColumn:
                     return datetime.date.fromisoformat(text)
                 except ValueError:
                     pass
-            raise ValidationError(_("日期格式应为 YYYY-MM-DD(如 2025-09-30),当前为“%(v)s”") % {"v": text})
+            elif DATE_RE.match(unicodedata.normalize("NFKC", text)):
+                raise ValidationError(
+                    _("日期应使用半角数字,格式 YYYY-MM-DD(如 2025-09-30),当前为“%(v)s”") % {"v": _shown(text)}
+                )
+            raise ValidationError(_("日期格式应为 YYYY-MM-DD(如 2025-09-30),当前为“%(v)s”") % {"v": _shown(text)})
         if isinstance(f, models.DecimalField):
-            if isinstance(raw, bool):
-                raise ValidationError(_("应为数字"))
-            try:
-                value = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(text.replace(",", ""))
-            except InvalidOperation:
-                raise ValidationError(_("应为数字,当前为“%(v)s”") % {"v": text}) from None
-            if not value.is_finite():
-                raise ValidationError(_("应为数字,当前为“%(v)s”") % {"v": text})
-            return value
+            return _number(raw, text, _("应为数字,当前为“%(v)s”"))
         if isinstance(f, models.IntegerField):
-            try:
-                value = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(text.replace(",", ""))
-            except InvalidOperation:
-                raise ValidationError(_("应为整数,当前为“%(v)s”") % {"v": text}) from None
+            value = _number(raw, text, _("应为整数,当前为“%(v)s”"))
+            if value.adjusted() >= MAX_INTEGER_DIGITS:
+                raise ValidationError(_("数值过大,当前为“%(v)s”") % {"v": _shown(text)})
             if value != value.to_integral_value():
-                raise ValidationError(_("应为整数,当前为“%(v)s”") % {"v": text})
+                raise ValidationError(_("应为整数,当前为“%(v)s”") % {"v": _shown(text)})
             return int(value)
         return text
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    """A cell's text as quoted in a message: cut short, so a 30,000-character cell does not flood the page."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _number(raw, text: str, message: str) -> Decimal:
+    """A number cell: a number, or text in ASCII digits (thousands commas allowed); finite."""
+    if isinstance(raw, bool):
+        raise ValidationError(message % {"v": text})
+    if isinstance(raw, float | int):
+        value = Decimal(repr(raw))
+    else:
+        plain = text.replace(",", "")
+        if not NUMBER_RE.match(plain):
+            if NUMBER_RE.match(unicodedata.normalize("NFKC", plain).replace(",", "")):
+                raise ValidationError(_("应使用半角数字(不要使用全角数字),当前为“%(v)s”") % {"v": _shown(text)})
+            raise ValidationError(message % {"v": _shown(text)})
+        value = Decimal(plain)
+    if not value.is_finite():
+        raise ValidationError(message % {"v": _shown(text)})
+    return value
 
 
 def _cell_text(raw) -> str:
@@ -216,6 +256,11 @@ def _cell_text(raw) -> str:
 
 def _clean_header(text) -> str:
     return _cell_text(text).rstrip("*").strip()
+
+
+def _printable(text: str) -> str:
+    """A header as quoted in a message: control characters spelled out, cut short."""
+    return _shown(re.sub(r"[\x00-\x1f\x7f-\x9f]", lambda m: f"U+{ord(m.group(0)):04X}", text))
 
 
 class SheetSpec:
@@ -246,9 +291,9 @@ class SheetSpec:
         ws.freeze_panes = "A2"
         for i, c in enumerate(self.columns, start=1):
             ws.column_dimensions[get_column_letter(i)].width = max(12, min(40, len(c.header) * 2 + 4))
-        ws.append([c.header for c in self.columns])
+        ws.append(xlsx_row(ws, [c.header for c in self.columns]))
         for obj in self.export_queryset(queryset).iterator(chunk_size=2000):
-            ws.append([c.render(obj) for c in self.columns])
+            ws.append(xlsx_row(ws, [c.render(obj) for c in self.columns]))
         return save_workbook(wb)
 
     def template(self) -> bytes:
@@ -258,7 +303,7 @@ class SheetSpec:
         required_font = Font(bold=True, color="C00000")
         fill = PatternFill("solid", fgColor="F2F2F2")
         for i, c in enumerate(self.columns, start=1):
-            cell = ws.cell(row=1, column=i, value=f"{c.header}*" if c.required else c.header)
+            cell = set_cell(ws.cell(row=1, column=i), f"{c.header}*" if c.required else c.header)
             cell.font = required_font if c.required else Font(bold=True)
             cell.fill = fill
             rule = c.rule()
@@ -277,15 +322,20 @@ class SheetSpec:
                 dv.add(f"{get_column_letter(i)}2:{get_column_letter(i)}10000")
         ws.freeze_panes = "A2"
         notes = wb.create_sheet(_("填写说明"))
-        notes.append([_("列"), _("是否必填"), _("规则")])
+        notes.append(xlsx_row(notes, [_("列"), _("是否必填"), _("规则")]))
         for c in self.columns:
-            notes.append([c.header, _("是") if c.required else _("否"), c.rule()])
+            notes.append(xlsx_row(notes, [c.header, _("是") if c.required else _("否"), c.rule()]))
         notes.append([])
         notes.append(
-            [
-                _("说明:按“%(key)s”匹配已有记录并更新,其余行新建。任何一行有错误时整张表都不会写入。")
-                % {"key": "+".join(self._column_for(k).header for k in self.key)}
-            ]
+            xlsx_row(
+                notes,
+                [
+                    _(
+                        "说明:按“%(key)s”匹配已有记录并更新,其余行新建。同一记录在表中只能出现一行;任何一行有错误时整张表都不会写入。"
+                    )
+                    % {"key": "+".join(self._column_for(k).header for k in self.key)}
+                ],
+            )
         )
         return save_workbook(wb)
 
@@ -334,14 +384,11 @@ class SheetSpec:
         return tuple(getattr(obj, self._attname(k)) for k in self.key)
 
     def read_rows(self, fileobj) -> list[list]:
-        from python_calamine import CalamineWorkbook
-
+        """The first sheet's rows, read within the limits of core.xlsxread (never an unbounded allocation)."""
         try:
-            wb = CalamineWorkbook.from_filelike(fileobj)
-            rows = wb.get_sheet_by_index(0).to_python(skip_empty_area=False)
-        except Exception as exc:
-            raise ImportFailed([RowError(0, "", _("无法读取该文件,请上传由模板填写的 .xlsx 文件"))]) from exc
-        return rows
+            return read_first_sheet(fileobj)
+        except Unreadable as exc:
+            raise ImportFailed([RowError(0, "", str(exc))]) from exc
 
     def import_file(self, fileobj, *, dry_run: bool = False) -> ImportResult:
         try:
@@ -382,7 +429,7 @@ class SheetSpec:
             if not h:
                 continue
             if h not in known:
-                errors.append(RowError(1, h, _("无法识别的列,请使用下载的模板")))
+                errors.append(RowError(1, _printable(h), _("无法识别的列,请使用下载的模板")))
             elif h in positions:
                 errors.append(RowError(1, h, _("列重复")))
             else:
@@ -440,12 +487,28 @@ class SheetSpec:
         exclude = [f.name for f in self.model._meta.get_fields() if f.name not in {c.field for c in plain_cols}]
         exclude += [c.field for c in plain_cols if c.model_field.is_relation]  # resolved from scoped maps
         staged = []  # (rownum, instance, before, m2m values, is_new)
+        key_rows: dict[tuple, int] = {}  # key → the first row holding it
+        key_header = "+".join(header_of[k] for k in self.key)
         for rownum, values, failed in parsed:
             key = self._key_of(values) if all(k in values for k in self.key) else None
-            if key in foreign:
+            # Two rows with one key would both create a record, or both update the same one.
+            duplicate = key is not None and key in key_rows
+            if duplicate:
                 errors.append(
-                    RowError(rownum, header_of[self.key[-1]], _("该记录已存在,但不在您的管辖范围内,不能导入修改"))
+                    RowError(
+                        rownum,
+                        header_of[self.key[-1]],
+                        _("与第 %(n)s 行重复:按“%(key)s”每条记录只能出现一行")
+                        % {"n": key_rows[key], "key": key_header},
+                    )
                 )
+            elif key is not None:
+                key_rows[key] = rownum
+            if key in foreign:
+                if not duplicate:
+                    errors.append(
+                        RowError(rownum, header_of[self.key[-1]], _("该记录已存在,但不在您的管辖范围内,不能导入修改"))
+                    )
                 continue
             current = existing.get(key)
             if current is not None:
@@ -470,7 +533,7 @@ class SheetSpec:
                     col = header_of.get(fname, "") if fname != NON_FIELD_ERRORS else ""
                     errors.extend(RowError(rownum, col, m) for m in msgs)
                 continue
-            if failed:
+            if failed or duplicate:
                 continue
             staged.append((rownum, instance, before, {c.field: values[c.field] for c in m2m_cols}, current is None))
 
@@ -653,6 +716,56 @@ def save_workbook(wb) -> bytes:
     return buf.getvalue()
 
 
+# Every .xlsx the platform writes goes through xlsx_row / set_cell:
+# - text is text: a value beginning with = + - @ (or spelling an error code such as #N/A) would be a
+#   live formula or an error in Excel — a name "=HYPERLINK(…)" must stay a name; numbers stay numbers;
+# - text stored before control characters were refused is written as Excel's own escape (_x0001_)
+#   rather than making the whole file fail (XML cannot carry them); the import reads the escape back
+#   as the character and refuses it with the row and column, so nothing is silently altered. A literal
+#   "_x0041_" in a text is escaped in turn (_x005F_), as the format requires.
+FORMULA_START = ("=", "+", "-", "@")
+_XML_ESCAPE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
+
+
+def _escape_char(m) -> str:
+    return "_x005F_" if m.group(0) == "_" else f"_x{ord(m.group(0)):04X}_"
+
+
+def _as_text(value: str) -> tuple[str, bool]:
+    """The text to write and whether it must be forced to be text (not a formula or an error)."""
+    if _XML_ESCAPE.search(value):
+        value = _XML_ESCAPE.sub(_escape_char, value)
+    return value, value.startswith(FORMULA_START) or value in ERROR_CODES
+
+
+def xlsx_row(ws, values) -> list:
+    """A row for ``ws.append`` (write-only or not) in which text can never become a formula."""
+    out = []
+    for value in values:
+        if isinstance(value, str):
+            value, forced = _as_text(value)
+            if forced:
+                cell = WriteOnlyCell(ws, value=value)
+                cell.data_type = "s"
+                cell.quotePrefix = True  # and stays text when the user edits it in Excel
+                value = cell
+        out.append(value)
+    return out
+
+
+def set_cell(cell, value):
+    """``cell.value = value`` with the same rule as :func:`xlsx_row`; returns the cell."""
+    if isinstance(value, str):
+        value, forced = _as_text(value)
+        cell.value = value
+        if forced:
+            cell.data_type = "s"
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+    return cell
+
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -660,7 +773,7 @@ def table_workbook(title: str, headers: list, rows) -> bytes:
     """A one-sheet workbook of a page's table (rates, funnel, dashboard): what the page shows, as numbers."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title[:31])
-    ws.append([str(h) for h in headers])
+    ws.append(xlsx_row(ws, [str(h) for h in headers]))
     for row in rows:
-        ws.append(list(row))
+        ws.append(xlsx_row(ws, row))
     return save_workbook(wb)

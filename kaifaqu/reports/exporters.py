@@ -18,7 +18,7 @@ from docx.shared import Mm, Pt
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from kaifaqu.core.excel import save_workbook
+from kaifaqu.core.excel import save_workbook, xlsx_row
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -91,60 +91,69 @@ def to_xlsx(c: dict) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "汇总"
-    ws.append([c["title"]])
+    ws.append(xlsx_row(ws, [c["title"]]))
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append([c["summary"]])
+    ws.append(xlsx_row(ws, [c["summary"]]))
     ws.append([])
     ws.append(
-        [
-            c["unit_label"],
-            "开复工率(%)",
-            "投资完成率(%)",
-            "较序时进度(百分点)",
-            "完成投资(亿元)",
-            "年度计划(亿元)",
-            "签约投资(亿元)",
-            "终止项目",
-        ]
+        xlsx_row(
+            ws,
+            [
+                c["unit_label"],
+                "开复工率(%)",
+                "投资完成率(%)",
+                "较序时进度(百分点)",
+                "完成投资(亿元)",
+                "年度计划(亿元)",
+                "签约投资(亿元)",
+                "终止项目",
+            ],
+        )
     )
     for r in c["units"]:
         ws.append(
-            [
-                r["unit"],
-                _n(r["start_resume_rate"]),
-                _n(r["completion_rate"]),
-                _n(r["gap"]),
-                _n(r["completed_yi"]),
-                _n(r["planned_yi"]),
-                _n(r["signed_yi"]),
-                r["terminated"],
-            ]
+            xlsx_row(
+                ws,
+                [
+                    r["unit"],
+                    _n(r["start_resume_rate"]),
+                    _n(r["completion_rate"]),
+                    _n(r["gap"]),
+                    _n(r["completed_yi"]),
+                    _n(r["planned_yi"]),
+                    _n(r["signed_yi"]),
+                    r["terminated"],
+                ],
+            )
         )
     t = c["totals"]
     ws.append(
-        [
-            "合计",
-            _n(t["start_resume_rate"]),
-            _n(t["completion_rate"]),
-            _n(t["gap"]),
-            _n(t["completed_yi"]),
-            _n(t["planned_yi"]),
-            _n(t["signed_yi"]),
-            t["terminated"],
-        ]
+        xlsx_row(
+            ws,
+            [
+                "合计",
+                _n(t["start_resume_rate"]),
+                _n(t["completion_rate"]),
+                _n(t["gap"]),
+                _n(t["completed_yi"]),
+                _n(t["planned_yi"]),
+                _n(t["signed_yi"]),
+                t["terminated"],
+            ],
+        )
     )
     for field, label in TABLES:
         sheet = wb.create_sheet(label[:31].replace("(", "").replace(")", "").replace("%", ""))
-        sheet.append(["名次", c["unit_label"], label])
+        sheet.append(xlsx_row(sheet, ["名次", c["unit_label"], label]))
         for r in c["rankings"][field]:
-            sheet.append([r["rank"], r["unit"], _n(r["value"])])
+            sheet.append(xlsx_row(sheet, [r["rank"], r["unit"], _n(r["value"])]))
     for name, _title, sheet_name, headers, rows in _lists(c, money=_n):
         sheet = wb.create_sheet(sheet_name)
-        sheet.append(headers)
+        sheet.append(xlsx_row(sheet, headers))
         for row in rows:
-            sheet.append(list(row))
+            sheet.append(xlsx_row(sheet, list(row)))
         if c["more"][name]:
-            sheet.append([c["more"][name]])
+            sheet.append(xlsx_row(sheet, [c["more"][name]]))
     return save_workbook(wb)
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
-from kaifaqu.core.excel import save_workbook
+from kaifaqu.core.excel import save_workbook, xlsx_row
 from kaifaqu.core.forms import style_fields
 from kaifaqu.core.scoping import can_write
 from kaifaqu.core.views import xlsx_response
@@ -157,19 +157,22 @@ def export_units(data, period) -> HttpResponse:
     )
     for r in [*data["units"], data["rates"]]:
         ws.append(
-            [
-                str(r.label),
-                r.new_planned,
-                r.new_started,
-                r.cont_planned,
-                r.cont_resumed,
-                r.start_resume_rate,
-                r.planned_investment,
-                r.completed,
-                r.completion_rate,
-                r.gap,
-                r.terminated,
-            ]
+            xlsx_row(
+                ws,
+                [
+                    str(r.label),
+                    r.new_planned,
+                    r.new_started,
+                    r.cont_planned,
+                    r.cont_resumed,
+                    r.start_resume_rate,
+                    r.planned_investment,
+                    r.completed,
+                    r.completion_rate,
+                    r.gap,
+                    r.terminated,
+                ],
+            )
         )
     return xlsx_response(save_workbook(wb), f"工作看板-{period.year}-{period.month:02d}.xlsx")
 
