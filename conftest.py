@@ -116,3 +116,18 @@ def client_for(client):
         return client
 
     return login
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The scope matrix's count of checks (kaifaqu/testing/scope_matrix.py), also from xdist workers."""
+    from collections import Counter
+
+    reports = [r for group in terminalreporter.stats.values() for r in group if getattr(r, "when", "") == "call"]
+    props = [dict(getattr(r, "user_properties", ())) for r in reports]
+    counts = [p["scope_checks"] for p in props if "scope_checks" in p]
+    if counts:
+        actions = Counter()
+        for p in props:
+            actions.update(p.get("scope_actions", {}))
+        terminalreporter.write_sep("-", f"scope matrix: {sum(counts)} checks in {len(counts)} tests")
+        terminalreporter.write_line("  " + ", ".join(f"{a} {n}" for a, n in sorted(actions.items())))

@@ -5,23 +5,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kaifaqu.core.scoping import Role, scope_for
+from kaifaqu.core.scoping import USE_PATHS, Role, ScopedQuerySet, ScopePaths
 
 
-class UserQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """Colleagues a user may see (to assign work, to filter): same scope rule as every record."""
-        scope = scope_for(user)
-        if scope.everything:
-            return self
-        if scope.city_id:
-            return self.filter(Q(city_id=scope.city_id) | Q(zone__city_id=scope.city_id))
-        if scope.zone_id:
-            return self.filter(zone_id=scope.zone_id)
-        return self.filter(pk=user.pk) if getattr(user, "pk", None) else self.none()
+class ScopedUserManager(UserManager.from_queryset(ScopedQuerySet)):
+    """``User.objects.for_user``: the colleagues a user may see (to assign work, to filter), by core.scoping."""
 
-
-class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
 
@@ -59,6 +48,10 @@ class User(AbstractUser):
 
     objects = ScopedUserManager()
 
+    # A zone's (and agent's) colleagues are the users of that zone; a city's, its own staff and its zones';
+    # an enterprise contact sees only themselves.
+    scope_paths = ScopePaths(city="zone__city", zone="zone", enterprise=None)
+
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
@@ -83,6 +76,14 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.full_name or self.username
+
+    @classmethod
+    def scope_q(cls, scope):
+        if scope.city_id:
+            return Q(city_id=scope.city_id) | Q(zone__city_id=scope.city_id)
+        if scope.enterprise_id:
+            return Q(pk=scope.user_id)
+        return USE_PATHS
 
     @property
     def scope_label(self) -> str:

@@ -313,7 +313,7 @@ class ProcedurePause(TrackedModel):
     reason = models.CharField(_("暂停原因"), max_length=16, choices=PauseReason.choices)
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
-    scope_paths = ScopePaths.through("procedure__project")
+    scope_paths = ScopePaths.through("procedure")
     write_roles = ZONE_WRITERS
     history_parent = "procedure"
 
@@ -352,7 +352,7 @@ class Commitment(TrackedModel):
     )
     checked_on = models.DateField(_("核验日期"), null=True, blank=True)
 
-    scope_paths = ScopePaths.through("procedure__project")
+    scope_paths = ScopePaths.through("procedure")
     write_roles = ZONE_WRITERS
     history_parent = "procedure"
 

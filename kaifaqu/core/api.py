@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from .scoping import in_scope
+from .scoping import may_change
 from .services import DeleteRefused, OutOfScope, delete_guarded, write_transaction
 
 
@@ -91,18 +91,25 @@ class ScopedViewSet(viewsets.ModelViewSet):
         try:
             with write_transaction():
                 obj = serializer.save()
-                if not in_scope(self.request.user, obj):
+                if not may_change(self.request.user, obj):
                     raise to_drf(OutOfScope())
         except DjangoValidationError as exc:  # a concurrent writer won (core.services.Conflict)
             raise to_drf(exc) from exc
+
+    def _require_change(self, instance):
+        """A record the user sees but may not change (the province's, read by a city) is refused."""
+        if not may_change(self.request.user, instance):
+            raise exceptions.PermissionDenied()
 
     def perform_create(self, serializer):
         self._save_in_scope(serializer)
 
     def perform_update(self, serializer):
+        self._require_change(serializer.instance)
         self._save_in_scope(serializer)
 
     def perform_destroy(self, instance):
+        self._require_change(instance)
         try:
             delete_guarded(instance)
         except DeleteRefused as exc:

@@ -472,7 +472,7 @@ class SheetSpec:
         if keys:
             for chunk in _chunks(keys, 500):
                 q = self._key_filter(chunk)
-                for obj in self.scoped(self.model).filter(q):
+                for obj in self.model._default_manager.writable_by(self.user).filter(q):
                     existing[self._instance_key(obj)] = obj
                 for k in self.model._base_manager.filter(q).values_list(*[self._attname(k) for k in self.key]):
                     foreign.add(tuple(k))
@@ -660,7 +660,7 @@ class SheetSpec:
                 visible = set()
                 for chunk in _chunks(pks, 500):
                     visible |= set(
-                        self.model._default_manager.for_user(self.user)
+                        self.model._default_manager.writable_by(self.user)
                         .filter(pk__in=chunk)
                         .values_list("pk", flat=True)
                     )

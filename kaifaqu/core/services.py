@@ -10,11 +10,11 @@ from django.db import IntegrityError, OperationalError, router, transaction
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
-from .scoping import in_scope
+from .scoping import may_change
 
 
 class OutOfScope(ValidationError):
-    """A write that would leave the record outside the editor's scope."""
+    """A write that would leave the record outside what the editor may change."""
 
     def __init__(self):
         super().__init__(_("保存后该记录将不在您的管辖范围内,已取消保存"), code="out_of_scope")
@@ -65,7 +65,7 @@ def save_in_scope(user, save):
     """Run ``save()`` (returns the saved object) in one transaction; undo it if the result is out of scope."""
     with write_transaction():
         obj = save()
-        if not in_scope(user, obj):
+        if not may_change(user, obj):
             raise OutOfScope()
     return obj
 

@@ -10,14 +10,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.http import HttpResponse, JsonResponse
+from django.db.models.functions import Cast
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
@@ -28,7 +31,7 @@ from django.views import View
 from .excel import XLSX_CONTENT_TYPE
 from .forms import add_errors, style_fields
 from .models import ChangeAction, ChangeRecord, related_names
-from .scoping import can_write
+from .scoping import can_write, may_change, scope_for, shares_scope
 from .services import DeleteRefused, delete_guarded, dependents, save_in_scope
 
 REGISTRY: dict[type[models.Model], type[Resource]] = {}
@@ -172,8 +175,10 @@ class ResourceView(LoginRequiredMixin, View):
     def get_object(self, pk):
         return get_object_or_404(self.resource.queryset(self.request.user), pk=pk)
 
-    def require_write(self):
-        if not can_write(self.request.user, self.model):
+    def require_write(self, obj=None):
+        """The role may write the model, and ``obj`` (seen by the user) is one they may change."""
+        user = self.request.user
+        if not can_write(user, self.model) or (obj is not None and not may_change(user, obj)):
             raise PermissionDenied(_("您没有修改%(what)s的权限") % {"what": self.model._meta.verbose_name})
 
     def base_context(self, **extra):
@@ -187,6 +192,15 @@ class ResourceView(LoginRequiredMixin, View):
         }
         ctx.update(extra)
         return ctx
+
+
+def refuse_outside_scope(user, params, **units) -> None:
+    """A unit chosen in ``params`` (``zone=12``) that ``user`` may not see is not found (404), as any record
+    outside the scope is; ``units`` maps parameter names to their models (``zone=Zone``)."""
+    for name, model in units.items():
+        value = str(params.get(name) or "")
+        if value.isdigit() and not model._default_manager.for_user(user).filter(pk=value).exists():
+            raise Http404
 
 
 def filtered_queryset(resource, request):
@@ -343,8 +357,7 @@ class DetailView(ResourceView):
                     "rows": [(object_url(i), [format_value(display(i, c)) for c in r.columns]) for i in items],
                 }
             )
-        records = ChangeRecord.objects.for_object(obj).select_related("user", "content_type")[:100]
-        history = history_rows(records, request.user)
+        history = visible_history(obj, request.user)
         ctx = self.base_context(object=obj, fields=fields, related=related, history=history, title=str(obj))
         ctx.update(self.resource.detail_context(obj, request))
         return render(request, self.resource.detail_template, ctx)
@@ -391,6 +404,31 @@ def history_rows(records, user) -> list[tuple[ChangeRecord, list]]:
     return rows
 
 
+def _ids(queryset):
+    """The primary keys of ``queryset`` as the text ``ChangeRecord.object_id`` stores (a subquery)."""
+    return queryset.annotate(kfq_id=Cast("pk", models.CharField(max_length=64))).values("kfq_id")
+
+
+def visible_history(obj, user, limit=100) -> list:
+    """``obj``'s changes and those of the records whose history it shows (``history_parent``) that ``user`` may
+    see: a record still there and in their scope, or one deleted since whose scope is ``obj``'s. Each as
+    (record, changed fields), without the fields withheld from the user (``Resource.visible_fields``)."""
+    scope = scope_for(user)
+    ct = ContentType.objects.get_for_model(obj)
+    shown = models.Q(content_type=ct, object_id=str(obj.pk))
+    for child in apps.get_models():
+        fk = getattr(child, "history_parent", None)
+        if not fk or child._meta.get_field(fk).related_model is not type(obj):
+            continue
+        child_ct = ContentType.objects.get_for_model(child)
+        mine = models.Q(content_type=child_ct, parent_content_type=ct, parent_object_id=str(obj.pk))
+        shown |= mine & models.Q(object_id__in=_ids(child._default_manager.for_user(user).filter(**{fk: obj})))
+        if shares_scope(child, fk, scope):  # deleted since: seen by whoever sees obj
+            shown |= mine & ~models.Q(object_id__in=_ids(child._base_manager.filter(**{fk: obj})))
+    records = ChangeRecord.objects.filter(shown).select_related("user", "content_type")[:limit]
+    return history_rows(records, user)
+
+
 class EditView(ResourceView):
     def form(self, obj, data=None):
         initial = None
@@ -402,11 +440,13 @@ class EditView(ResourceView):
     def get(self, request, pk=None):
         self.require_write()
         obj = self.get_object(pk) if pk else None
+        self.require_write(obj)
         return self.render_form(self.form(obj), obj)
 
     def post(self, request, pk=None):
         self.require_write()
         obj = self.get_object(pk) if pk else None
+        self.require_write(obj)
         form = self.form(obj, request.POST)
         if form.is_valid():
             try:
@@ -428,12 +468,14 @@ class DeleteView(ResourceView):
     def get(self, request, pk):
         self.require_write()
         obj = self.get_object(pk)
+        self.require_write(obj)
         ctx = self.base_context(object=obj, blocking=dependents(obj), title=_("删除%(what)s") % {"what": obj})
         return render(request, "core/object_confirm_delete.html", ctx)
 
     def post(self, request, pk):
         self.require_write()
         obj = self.get_object(pk)
+        self.require_write(obj)
         try:
             delete_guarded(obj)
         except DeleteRefused as exc:
@@ -497,14 +539,15 @@ def home(request):
     """Counts of what the user can see, grouped by area, and the reminders that concern them."""
     groups: dict = {}
     for model, resource in REGISTRY.items():
-        if not getattr(model, "reference_data", False):  # catalogues and calendars are not work items
-            groups.setdefault(model._meta.app_config.verbose_name, []).append(
-                {
-                    "title": model._meta.verbose_name_plural,
-                    "count": resource.queryset(request.user).count(),
-                    "url": reverse(f"{resource.slug()}_list"),
-                }
-            )
+        if getattr(model, "reference_data", False):  # catalogues and calendars are not work items
+            continue
+        records = resource.queryset(request.user)
+        if records.query.is_empty():  # a kind of record the user's role never sees (bulletins for enterprises)
+            continue
+        card = {"title": model._meta.verbose_name_plural, "count": records.count()}
+        groups.setdefault(model._meta.app_config.verbose_name, []).append(
+            {**card, "url": reverse(f"{resource.slug()}_list")}
+        )
     cards = [(label, items) for label, items in groups.items()]
     reminders = [item for provider in REMINDERS for item in provider(request) if item[1]]
     return render(request, "core/home.html", {"groups": cards, "reminders": reminders, "title": _("工作台")})

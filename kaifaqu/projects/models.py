@@ -368,7 +368,7 @@ class ReportCorrection(TrackedModel):
         settings.AUTH_USER_MODEL, verbose_name=_("更正人"), null=True, on_delete=models.PROTECT, related_name="+"
     )
 
-    scope_paths = ScopePaths.through("report__project")
+    scope_paths = ScopePaths.through("report")
     write_roles = ZONE_WRITERS
     history_parent = "report"
 
@@ -444,6 +444,11 @@ class Campaign(TrackedModel):
         if scope.enterprise_id:
             return province
         return None
+
+    @classmethod
+    def write_q(cls, scope):
+        """A city organises and changes its own rounds only; the province's are the province's."""
+        return Q(city_id=scope.city_id)
 
 
 class EntryKind(models.TextChoices):

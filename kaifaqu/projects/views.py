@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from kaifaqu.core.excel import table_workbook
 from kaifaqu.core.forms import add_errors, style_fields
 from kaifaqu.core.scoping import can_write, scope_for
-from kaifaqu.core.views import DeleteView, xlsx_response
+from kaifaqu.core.views import DeleteView, refuse_outside_scope, xlsx_response
 from kaifaqu.zones.models import City, IndustryChain, Park, Zone
 
 from . import rates, services
@@ -68,6 +68,7 @@ class RatesForm(forms.Form):
 def rates_for(user, params) -> dict:
     """Rates of the user's scope narrowed by ``params`` (year, month, city, zone, park, chain), broken down by
     the next unit down (province → cities, city → zones, zone → parks). Used by the page and the API."""
+    refuse_outside_scope(user, params, city=City, zone=Zone, park=Park, chain=IndustryChain)
     default = rates.reporting_period(timezone.localdate())
     data = {"year": default.year, "month": default.month, **{k: v for k, v in params.items() if v not in (None, "")}}
     form = RatesForm(data, user=user)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from kaifaqu.core.excel import table_workbook
 from kaifaqu.core.forms import style_fields
 from kaifaqu.core.scoping import Role, scope_for
-from kaifaqu.core.views import xlsx_response
+from kaifaqu.core.views import refuse_outside_scope, xlsx_response
 from kaifaqu.zones.models import City, IndustryChain, Zone
 
 from . import stats
@@ -65,6 +65,7 @@ class FunnelForm(forms.Form):
 
 
 def funnel_for(user, params: dict):
+    refuse_outside_scope(user, params, zone=Zone)
     today = timezone.localdate()
     data = {"start": today.replace(month=1, day=1), "end": today, "group": "zone", **params}
     form = FunnelForm(data, user=user)
@@ -129,6 +130,7 @@ def funnel_page(request):
 @login_required
 def board(request):
     """Leads by stage, most likely first (a 看板 of the pipeline)."""
+    refuse_outside_scope(request.user, request.GET, zone=Zone)
     leads = Lead.objects.for_user(request.user).select_related("zone", "chain")
     zone_id = request.GET.get("zone")
     if zone_id:

@@ -75,13 +75,19 @@ class Bulletin(TrackedModel):
 
     @classmethod
     def scope_q(cls, scope):
-        """Province bulletins are read by everyone; a city's by the city and its zones."""
+        """Bulletins are government documents: the province's are read by every city and zone, a city's by
+        the city and its zones; enterprises read none (they rank other enterprises' projects)."""
         province = Q(level=BulletinLevel.PROVINCE)
         if scope.city_id:
             return province | Q(city_id=scope.city_id)
         if scope.zone_id:
             return province | Q(city__zones=scope.zone_id)
-        return province
+        return None
+
+    @classmethod
+    def write_q(cls, scope):
+        """A city compiles and publishes its own bulletins only; the province's are the province's."""
+        return Q(city_id=scope.city_id)
 
 
 class JobStatus(models.TextChoices):

@@ -11,7 +11,9 @@ from .models import Bulletin
 @handler("bulletin_export")
 def export_bulletin(job):
     """A bulletin's files: the frozen content if published, else the current figures (a draft)."""
-    bulletin = Bulletin.objects.get(pk=job.params["bulletin"])
+    bulletin = Bulletin.objects.for_user(job.created_by).filter(pk=job.params["bulletin"]).first()
+    if bulletin is None:  # re-checked when the job runs: the requester's scope may have changed since
+        raise ValueError(_("通报不存在或不在您的管辖范围内"))
     progress(job, 5, _("正在汇总数据"))
     content = content_of(bulletin)
     stem = f"{content['month']}-{bulletin.level}{'-' + str(bulletin.city_id) if bulletin.city_id else ''}"

@@ -20,8 +20,8 @@ from openpyxl import Workbook
 
 from kaifaqu.core.excel import save_workbook, xlsx_row
 from kaifaqu.core.forms import style_fields
-from kaifaqu.core.scoping import can_write
-from kaifaqu.core.views import xlsx_response
+from kaifaqu.core.scoping import may_change
+from kaifaqu.core.views import refuse_outside_scope, xlsx_response
 from kaifaqu.projects import rates
 from kaifaqu.projects.views import drill_url
 from kaifaqu.zones.models import City, Zone
@@ -57,18 +57,10 @@ class DashboardForm(forms.Form):
         return data
 
 
-def refuse_outside_scope(request) -> None:
-    """A city or zone the user may not see is not found (404), like any record outside the scope."""
-    for name, model in (("city", City), ("zone", Zone)):
-        value = request.GET.get(name)
-        if value and value.isdigit() and not model.objects.for_user(request.user).filter(pk=value).exists():
-            raise Http404
-
-
 @login_required
 def dashboard_page(request):
     default = rates.reporting_period(timezone.localdate())
-    refuse_outside_scope(request)
+    refuse_outside_scope(request.user, request.GET, city=City, zone=Zone)
     form = DashboardForm({"year": default.year, "month": default.month, **request.GET.dict()}, user=request.user)
     if not form.is_valid():
         return render(request, "reports/dashboard.html", {"form": form, "title": _("工作看板")}, status=400)
@@ -182,7 +174,7 @@ def export_units(data, period) -> HttpResponse:
 def publish(request, pk):
     """Freeze the bulletin: its content is computed once now and never recomputed."""
     bulletin = get_object_or_404(Bulletin.objects.for_user(request.user), pk=pk)
-    if not can_write(request.user, Bulletin):
+    if not may_change(request.user, bulletin):  # a city reads the province's bulletin but does not publish it
         raise PermissionDenied
     if bulletin.status == BulletinStatus.PUBLISHED:
         messages.error(request, _("通报已发布,不能重复发布"))

@@ -287,3 +287,43 @@ class AgreementFactory(factory.django.DjangoModelFactory):
     kind = "framework"
     signed_on = factory.LazyFunction(lambda: datetime.date(2024, 5, 1))
     amount = 5000
+
+
+class EnterpriseZoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EnterpriseZone
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    zone = factory.SubFactory(ZoneFactory)
+
+
+class ReportCorrectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "projects.ReportCorrection"
+
+    report = factory.SubFactory(MonthlyReportFactory)
+    field = "this_month"
+    old_value = 100
+    new_value = 120
+    reason = "统计口径更正"
+
+
+class StatusRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "projects.StatusRule"
+
+
+class ProgressAccessFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "approvals.ProgressAccess"
+
+    project = factory.SubFactory(ProjectFactory)
+
+
+class BulletinFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reports.Bulletin"
+
+    month = factory.LazyFunction(lambda: datetime.date(2025, 9, 1))
+    level = factory.LazyAttribute(lambda o: "city" if o.city else "province")
+    city = None
