@@ -10,6 +10,7 @@ from django.db.models import Count, Max
 
 from kaifaqu.core.history import record_bulk, serialize
 from kaifaqu.core.models import ChangeAction
+from kaifaqu.core.years import FIRST_YEAR, LAST_YEAR
 from kaifaqu.lib.workdays import Calendar
 
 from .models import CalendarYear, Holiday, HolidayKind
@@ -37,7 +38,8 @@ def current() -> Calendar:
     with _lock:
         if _cached is not None and _cached[0] == key:
             return _cached[1]
-    years = frozenset(CalendarYear.objects.values_list("year", flat=True))
+    # A year outside FIRST_YEAR..LAST_YEAR stored before years were bounded is not a calendar year.
+    years = frozenset(CalendarYear.objects.filter(year__range=(FIRST_YEAR, LAST_YEAR)).values_list("year", flat=True))
     off, worked = set(), set()
     for day, kind in Holiday.objects.values_list("date", "kind"):
         (off if kind == HolidayKind.OFF else worked).add(day)
