@@ -5,6 +5,9 @@ KFQ_DEBUG          1 to turn on Django's debug mode (never in production)
 KFQ_ALLOWED_HOSTS  comma-separated host names (default: localhost,127.0.0.1)
 DATABASE_URL       e.g. postgres://user@127.0.0.1:5432/kaifaqu; SQLite file var/kaifaqu.sqlite3 when unset
 KFQ_VAR_DIR        where the SQLite file, secret key and uploads live (default: ./var)
+KFQ_HTTPS          1 when served over HTTPS only: redirect HTTP, HSTS (KFQ_HSTS_SECONDS, default one year;
+                   KFQ_HSTS_PRELOAD=1 to ask for the preload list), secure cookies
+KFQ_BEHIND_PROXY   1 when a reverse proxy terminates TLS and sets X-Forwarded-Proto (trusted for HTTPS)
 """
 
 import os
@@ -145,8 +148,22 @@ CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 if _env_bool("KFQ_HTTPS"):
+    # Served over HTTPS only: plain HTTP is redirected, browsers are told to use HTTPS for a year (HSTS,
+    # subdomains included), cookies travel only over HTTPS.
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("KFQ_HSTS_SECONDS", str(365 * 24 * 60 * 60)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # Asking for the browsers' preload list cannot be undone quickly and binds every subdomain of the
+    # domain: the operator opts in; until then the check that recommends it is silenced on purpose.
+    SECURE_HSTS_PRELOAD = _env_bool("KFQ_HSTS_PRELOAD")
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+    if _env_bool("KFQ_BEHIND_PROXY"):
+        # TLS ends at a reverse proxy that sets X-Forwarded-Proto (and strips it from clients' requests):
+        # without this every request would look like plain HTTP and be redirected forever.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]

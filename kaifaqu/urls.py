@@ -20,6 +20,8 @@ from kaifaqu.reports.views import dashboard_page
 from kaifaqu.zones.api import CityViewSet, IndustryChainViewSet, ParkViewSet, ZoneViewSet
 from kaifaqu.zones.resources import CityResource, IndustryChainResource, ParkResource, ZoneResource
 
+handler500 = "kaifaqu.core.errors.server_error"
+
 admin.site.site_header = _("开发区管理平台 · 管理后台")
 admin.site.site_title = _("开发区管理平台")
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from kaifaqu.core.history import record_bulk, serialize
 from kaifaqu.core.models import ChangeAction
+from kaifaqu.core.years import FIRST_YEAR, LAST_YEAR
 from kaifaqu.lib.workdays import Calendar
 
 from .models import CalendarVersion, CalendarYear, Holiday, HolidayKind
@@ -56,7 +57,8 @@ def _calendar(stamp: str) -> Calendar:
         found = _built.get(stamp)
     if found is not None:
         return found
-    years = frozenset(CalendarYear.objects.values_list("year", flat=True))
+    # A year outside FIRST_YEAR..LAST_YEAR stored before years were bounded is not a calendar year.
+    years = frozenset(CalendarYear.objects.filter(year__range=(FIRST_YEAR, LAST_YEAR)).values_list("year", flat=True))
     off, worked = set(), set()
     for day, kind in Holiday.objects.values_list("date", "kind"):
         (off if kind == HolidayKind.OFF else worked).add(day)

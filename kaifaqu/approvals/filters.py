@@ -2,7 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.accounts.models import User
-from kaifaqu.core.filters import ScopedChoiceFilter, SearchFilterSet
+from kaifaqu.core.filters import ScopedChoiceFilter, SearchFilterSet, YearFilter
 from kaifaqu.core.forms import AutocompleteSelect
 from kaifaqu.projects.models import Project
 from kaifaqu.zones.models import Zone
@@ -58,7 +58,7 @@ class ProcedureTypeFilterSet(SearchFilterSet):
 
 class HolidayFilterSet(SearchFilterSet):
     search_fields = ("name",)
-    year = django_filters.NumberFilter(field_name="date__year", label=_("年度"))
+    year = YearFilter(field_name="date__year", label=_("年度"))
 
     class Meta:
         model = Holiday

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.core.models import TrackedModel
 from kaifaqu.core.scoping import USE_PATHS, Role, ScopePaths
+from kaifaqu.core.years import year_validators
 from kaifaqu.projects.models import Project
 from kaifaqu.zones.models import Zone
 
@@ -71,7 +72,7 @@ class HolidayKind(models.TextChoices):
 class CalendarYear(TrackedModel):
     """A year whose holiday arrangement is known; dates in other years are refused by the clocks."""
 
-    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True, validators=year_validators())
     source = models.CharField(_("来源"), max_length=200, blank=True)
 
     scope_paths = ScopePaths(city=None, zone=None, enterprise=None)

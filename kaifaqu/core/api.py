@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, parsers, serializers, status, viewsets
@@ -47,6 +48,17 @@ class ScopedModelSerializer(serializers.ModelSerializer):
             if qs is not None and hasattr(qs, "for_user") and user is not None:
                 target.queryset = qs.for_user(user)
 
+    def build_standard_field(self, field_name, model_field):
+        """DRF turns a model's min/max validators into its own checks with its own messages; keep the model's
+        (they name the field: 年度不能早于2004年)."""
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        for validator in model_field.validators:
+            key = {MinValueValidator: "min_value", MaxValueValidator: "max_value"}.get(type(validator))
+            if key and kwargs.get(key) == validator.limit_value and validator.message != type(validator).message:
+                message = str(validator.message) % {"limit_value": validator.limit_value}
+                kwargs["error_messages"] = {**kwargs.get("error_messages", {}), key: message}
+        return field_class, kwargs
+
     def validate(self, attrs):
         attrs = super().validate(attrs)
         model = self.Meta.model
@@ -72,6 +84,8 @@ class ScopedViewSet(viewsets.ModelViewSet):
     resource = None
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator: the model, no query
+            return self.resource.model._default_manager.none()
         qs = self.resource.queryset(self.request.user)
         return qs.select_related(*self.resource.list_select_related).prefetch_related(
             *self.resource.list_prefetch_related, *self.many_to_many()

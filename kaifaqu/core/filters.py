@@ -3,9 +3,29 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+
+from .years import FIRST_YEAR, LAST_YEAR
 
 ANY = _("全部")
+
+
+@extend_schema_field({"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR})
+class YearFilter(django_filters.NumberFilter):
+    """A year from FIRST_YEAR to LAST_YEAR. Anything else (0, 10000, -1, 1e20, text) makes the filter invalid,
+    with a message naming the field: the page lists nothing and says why, the API answers 400."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        label = kwargs.get("label") or _("年度")
+        message = format_lazy(_("{label}应为{first}至{last}之间的年份"), label=label, first=FIRST_YEAR, last=LAST_YEAR)
+        kwargs.setdefault("min_value", FIRST_YEAR)
+        kwargs.setdefault("max_value", LAST_YEAR)
+        kwargs.setdefault("error_messages", {"invalid": message, "min_value": message, "max_value": message})
+        super().__init__(*args, **kwargs)
 
 
 class YesNoFilter(django_filters.BooleanFilter):

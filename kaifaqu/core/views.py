@@ -225,13 +225,14 @@ class ListView(ResourceView):
 
     def get(self, request):
         qs, fs = filtered_queryset(self.resource, request)
+        invalid = fs is not None and fs.is_bound and not fs.is_valid()  # a bad filter: its error, no export
         sort = request.GET.get("sort", "")
         options = self.sort_options()
         key = sort.lstrip("-")
         if key in options:
             order = options[key]
             qs = qs.order_by(("-" if sort.startswith("-") else "") + order, "pk")
-        if request.GET.get("export") == "xlsx":
+        if request.GET.get("export") == "xlsx" and not invalid:
             if qs.count() > settings.KFQ_SYNC_EXPORT_ROWS:  # large: in the background, with progress
                 from kaifaqu.reports import jobs
 
@@ -287,7 +288,9 @@ class ListView(ResourceView):
             query=params.urlencode(),
             export_url="?" + export_params.urlencode(),
         )
-        return render(request, "core/object_list.html", ctx)
+        # A bad filter is a 400 with the field's error; htmx swaps only 2xx, so its live refresh gets a 200.
+        status = 400 if invalid and not request.headers.get("HX-Request") else 200
+        return render(request, "core/object_list.html", ctx, status=status)
 
 
 def _is_forward_fk(model, name: str) -> bool:

@@ -1,5 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from kaifaqu.core.filters import ScopedChoiceFilter, SearchFilterSet, YesNoFilter
 from kaifaqu.zones.models import City, Zone
@@ -20,6 +22,7 @@ class EnterpriseFilterSet(SearchFilterSet):
         model = Enterprise
         fields = ["q", "city", "zone", "is_above_scale", "is_high_tech", "srdi_tier", "is_listed"]
 
+    @extend_schema_field(OpenApiTypes.INT)  # a city's id (the schema cannot guess it from a method)
     def in_city(self, queryset, name, value):
         if not value:
             return queryset

@@ -3,7 +3,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kaifaqu.core.filters import ScopedChoiceFilter, SearchFilterSet, YesNoFilter
+from kaifaqu.core.filters import ScopedChoiceFilter, SearchFilterSet, YearFilter, YesNoFilter
 from kaifaqu.zones.models import City, IndustryChain, Park, Zone
 
 from . import rates
@@ -40,12 +40,12 @@ class ProjectFilterSet(SearchFilterSet):
     key_level = django_filters.ChoiceFilter(choices=KeyLevel.choices, label=_("重点级别"))
     is_transformation = YesNoFilter(label=_("转型项目"))
     colour = django_filters.ChoiceFilter(choices=COLOUR_CHOICES, label=_("状态颜色"))
-    plan_year = django_filters.NumberFilter(method="by_plan", label=_("计划年度"))
+    plan_year = YearFilter(method="by_plan", label=_("计划年度"))
     plan_kind = django_filters.ChoiceFilter(method="by_plan", choices=PlanKind.choices, label=_("计划类别"))
     figure = django_filters.ChoiceFilter(
         method="by_figure", choices=[(f, f) for f in FIGURES], label=_("统计口径"), widget=forms.HiddenInput
     )
-    year = django_filters.NumberFilter(method="noop", widget=forms.HiddenInput)
+    year = YearFilter(method="noop", widget=forms.HiddenInput, label=_("年度"))
     month = django_filters.NumberFilter(method="noop", widget=forms.HiddenInput)
 
     class Meta:
@@ -90,7 +90,7 @@ class ProjectFilterSet(SearchFilterSet):
 
 class AnnualPlanFilterSet(SearchFilterSet):
     search_fields = ("project__name", "project__code")
-    year = django_filters.NumberFilter(label=_("年度"))
+    year = YearFilter(label=_("年度"))
     kind = django_filters.ChoiceFilter(choices=PlanKind.choices, label=_("计划类别"))
     zone = ScopedChoiceFilter(field_name="project__zone", model=Zone, label=_("开发区"))
 

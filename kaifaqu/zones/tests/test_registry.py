@@ -49,7 +49,7 @@ def test_duplicate_name_is_refused(c, city_a, zone_a):
 @pytest.mark.parametrize(
     ("payload", "field", "message"),
     [
-        ({"planned_area": "-1"}, "planned_area", "大于或者等于 0"),
+        ({"planned_area": "-1"}, "planned_area", "不能为负数"),  # the model's message, as on the page
         ({"planned_area": "abc"}, "planned_area", "请填写合法的数字"),
         ({"approved_on": "01/02/2020"}, "approved_on", "日期格式错误"),
         ({"city": 999999}, "city", "无效主键"),
