@@ -80,8 +80,8 @@ def to_docx(c: dict) -> bytes:
     for number, (name, title, _sheet, headers, rows) in zip(numbers[3:], _lists(c), strict=True):
         heading(f"{number}、{title}")
         table(headers, rows)
-        if c["more"][name]:
-            _font(doc.add_paragraph().add_run(c["more"][name]), BODY_FONT, 12)
+        if _more(c, name):
+            _font(doc.add_paragraph().add_run(_more(c, name)), BODY_FONT, 12)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
@@ -152,9 +152,14 @@ def to_xlsx(c: dict) -> bytes:
         sheet.append(xlsx_row(sheet, headers))
         for row in rows:
             sheet.append(xlsx_row(sheet, list(row)))
-        if c["more"][name]:
-            sheet.append(xlsx_row(sheet, [c["more"][name]]))
+        if _more(c, name):
+            sheet.append(xlsx_row(sheet, [_more(c, name)]))
     return save_workbook(wb)
+
+
+def _more(c: dict, name: str) -> str:
+    """The note under a cut list ("及其他 N 项"); bulletins published before lists were cut have none."""
+    return c.get("more", {}).get(name, "")
 
 
 def _lists(c: dict, money=str) -> list[tuple]:
