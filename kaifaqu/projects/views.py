@@ -278,6 +278,7 @@ class ProblemDeleteView(DeleteView):
     """The generic delete, refused where deleting would close a problem out without the zone."""
 
     def post(self, request, pk):
+        self.require_write()  # a role that may not delete is refused before the record is looked up
         problem = self.get_object(pk)
         try:
             services.check_problem_delete(problem, user=request.user)
