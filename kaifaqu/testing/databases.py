@@ -129,6 +129,13 @@ def _wait_until_alone(cursor, database: str, seconds: float = 5.0) -> None:
     warnings.warn(f"ending sessions left on {database}: {cursor.fetchall()}", stacklevel=2)
     cursor.execute(f"SELECT pg_terminate_backend(pid) {others}", [database])
     time.sleep(0.2)
+    # The ended sessions may include this process's own Django connection: let it reconnect on next use
+    # rather than leave later tests on this worker with a closed connection.
+    from django.db import connections
+
+    for conn in connections.all(initialized_only=True):
+        if conn.vendor == "postgresql" and conn.connection is not None and conn.connection.closed:
+            conn.connection = None
 
 
 def drop_database(name: str) -> None:
