@@ -14,8 +14,9 @@ import os
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from rest_framework.authtoken.models import Token
 from schemathesis.config import SchemathesisConfig
 
@@ -106,6 +107,11 @@ def make_test(role: str):
 
     @pytest.fixture
     def api_schema(db, request):
+        # Django's WSGI handler closes "old" connections when a request starts and ends; in the test's
+        # transaction that would close it (PostgreSQL). Django's test client does the same as here.
+        for signal in (request_started, request_finished):
+            signal.disconnect(close_old_connections)
+            request.addfinalizer(lambda signal=signal: signal.connect(close_old_connections))
         # schemathesis 4.32's lazy loader reads ``node._nodeid``, which pytest 9 no longer has.
         if not hasattr(request.node, "_nodeid"):
             request.node._nodeid = request.node.nodeid
