@@ -10,7 +10,6 @@ import threading
 import pytest
 from django.db import transaction
 from django.urls import reverse
-from openpyxl import Workbook
 
 from kaifaqu.approvals import calendar as holiday_calendar
 from kaifaqu.approvals import services
@@ -20,6 +19,7 @@ from kaifaqu.lib.workdays import Calendar
 from kaifaqu.testing import clock
 from kaifaqu.testing import factories as f
 from kaifaqu.testing.concurrency import Meeting, needs_concurrent_writers, run_together
+from kaifaqu.testing.xlsx import upload, workbook
 
 D = datetime.date
 FIRE = "消防设计审查"  # 15 working days
@@ -50,14 +50,7 @@ def fire_procedure(project) -> Procedure:
 
 
 def xlsx(rows) -> io.BytesIO:
-    wb = Workbook()
-    for row in rows:
-        wb.active.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    buf.seek(0)
-    buf.name = "节假日.xlsx"
-    return buf
+    return upload(workbook(rows), "节假日.xlsx")
 
 
 def test_a_change_by_another_worker_is_seen_on_the_next_read(project, monkeypatch):

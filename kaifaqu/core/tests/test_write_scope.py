@@ -6,22 +6,16 @@ import datetime
 import io
 
 from django.urls import reverse
-from openpyxl import Workbook
 
 from kaifaqu.projects.models import Campaign
 from kaifaqu.reports.models import Bulletin
 from kaifaqu.testing import factories as f
+from kaifaqu.testing.xlsx import upload as xlsx_upload
+from kaifaqu.testing.xlsx import workbook
 
 
 def xlsx(*rows) -> io.BytesIO:
-    wb = Workbook()
-    for row in rows:
-        wb.active.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    buf.seek(0)
-    buf.name = "campaigns.xlsx"
-    return buf
+    return xlsx_upload(workbook(rows), "campaigns.xlsx")
 
 
 def test_a_city_changes_only_its_own_rounds(client_for, city_user, city_a):
