@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from kaifaqu.core.admin import ServiceAdmin
+
 from . import calendar as holiday_calendar
 from .models import Bundle, CalendarYear, Commitment, Holiday, Procedure, ProcedurePause, ProcedureType, ServiceLog
 
@@ -31,8 +33,15 @@ class ClockWriterAdmin(admin.ModelAdmin):
         super().delete_model(request, obj)
 
 
+def _write_procedure(user, procedure, old, form):
+    from .services import save_procedure
+
+    return save_procedure(procedure)
+
+
 @admin.register(Procedure)
-class ProcedureAdmin(ClockWriterAdmin):
+class ProcedureAdmin(ServiceAdmin):
+    write = _write_procedure
     list_display = ("project", "type", "mode", "accepted_on", "due_on", "completed_on", "agent")
     list_filter = ("mode", "type__stage")
     search_fields = ("project__name", "certificate_no")

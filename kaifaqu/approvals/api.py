@@ -94,7 +94,7 @@ CommitmentViewSet = scoped_viewset(
 )
 BundleViewSet = scoped_viewset(
     resources.BundleResource,
-    model_serializer(Bundle, ["project", "name", "planned_on", "issued_on", "status"]),
+    model_serializer(Bundle, ["project", "name", "planned_on", "issued_on", "status"], read_only=["issued_on"]),
     ["planned_on"],
 )
 ServiceLogViewSet = scoped_viewset(

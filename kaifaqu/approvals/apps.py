@@ -10,8 +10,8 @@ class Config(AppConfig):
     def ready(self):
         from kaifaqu.core.views import REMINDERS
 
-        from . import signals  # noqa: F401  (keeps due dates consistent)
-        from .views import calendar_reminder, overdue_reminder
+        from .views import calendar_reminder, commitment_reminder, overdue_reminder
 
         REMINDERS.append(overdue_reminder)
+        REMINDERS.append(commitment_reminder)
         REMINDERS.append(calendar_reminder)

@@ -1,4 +1,5 @@
 import django_filters
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.accounts.models import User
@@ -84,10 +85,18 @@ class PauseFilterSet(SearchFilterSet):
 class CommitmentFilterSet(SearchFilterSet):
     search_fields = ("procedure__project__name", "promise")
     status = django_filters.ChoiceFilter(choices=CommitmentStatus.choices, label=_("状态"))
+    due = django_filters.ChoiceFilter(
+        choices=[("overdue", _("已超过履约期限")), ("due_soon", _("即将到期"))],
+        label=_("履约提醒"),
+        method="filter_due",
+    )
 
     class Meta:
         model = Commitment
-        fields = ["q", "status"]
+        fields = ["q", "status", "due"]
+
+    def filter_due(self, queryset, name, value):
+        return queryset.filter(Commitment.due_q(value, timezone.localdate()))
 
 
 class BundleFilterSet(SearchFilterSet):

@@ -87,7 +87,7 @@ class CommitmentForm(ScopedModelForm):
 class BundleForm(ScopedModelForm):
     class Meta:
         model = Bundle
-        fields = ["project", "name", "planned_on", "issued_on", "status"]
+        fields = ["project", "name", "planned_on", "status"]  # 实际同发日期 is derived (Bundle.clean)
         widgets = {"project": AutocompleteSelect("project_autocomplete")}
 
 

@@ -2,6 +2,7 @@
 per project on working-day clocks, pauses, commitments (承诺制), 六证同发 bundles and the service log.
 """
 
+import datetime
 import secrets
 import uuid
 
@@ -69,7 +70,37 @@ class HolidayKind(models.TextChoices):
     WORKED = "worked", _("调休上班")
 
 
-class CalendarYear(TrackedModel):
+# Derived values are steps of the write, here and in the imports (approvals/sheets.py), not signals:
+# a calendar change bumps the version and recomputes open clocks in the changing transaction; a procedure's
+# or a pause's write recomputes that procedure's clock.
+def _calendar_changed() -> None:
+    from . import calendar as holiday_calendar
+
+    holiday_calendar.changed()
+
+
+def _refresh_clock_of(procedure_id) -> None:
+    from .services import refresh_clock
+
+    procedure = Procedure.objects.filter(pk=procedure_id).select_related("type").first()
+    if procedure is not None:
+        refresh_clock(procedure)
+
+
+class CalendarWrites:
+    """save/delete of a calendar record (a year, a holiday): the calendar's version follows."""
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        _calendar_changed()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        _calendar_changed()
+        return result
+
+
+class CalendarYear(CalendarWrites, TrackedModel):
     """A year whose holiday arrangement is known; dates in other years are refused by the clocks."""
 
     year = models.PositiveSmallIntegerField(_("年度"), unique=True, validators=year_validators())
@@ -113,7 +144,7 @@ class CalendarVersion(models.Model):
         return f"{self.number}"
 
 
-class Holiday(TrackedModel):
+class Holiday(CalendarWrites, TrackedModel):
     """A weekday off (法定节假日) or a weekend day worked (调休上班) in a covered year."""
 
     date = models.DateField(_("日期"), unique=True)
@@ -178,6 +209,34 @@ class Bundle(TrackedModel):
 
     def __str__(self):
         return f"{self.project} {self.name}"
+
+    MIN_PROCEDURES = 2
+
+    def clean(self):
+        """已同发 only when the batch holds at least two procedures, all completed on one day; that day is the
+        batch's 实际同发日期 (derived, never typed)."""
+        if self.status != BundleStatus.ISSUED:
+            if self.status == BundleStatus.PLANNED:
+                self.issued_on = None
+            return
+        days = list(self.procedures.values_list("completed_on", flat=True)) if self.pk else []
+        if len(days) < self.MIN_PROCEDURES:
+            raise ValidationError(
+                {
+                    "status": _("同发批次至少应包含 %(n)s 项审批手续,当前 %(c)s 项")
+                    % {"n": self.MIN_PROCEDURES, "c": len(days)}
+                }
+            )
+        if None in days:
+            raise ValidationError({"status": _("批次中还有未办结的手续,不能标记为已同发")})
+        if len(set(days)) > 1:
+            raise ValidationError(
+                {
+                    "status": _("批次中的手续办结日期不一致(%(d)s),不能标记为已同发")
+                    % {"d": "、".join(str(d) for d in sorted(set(days)))}
+                }
+            )
+        self.issued_on = days[0]
 
 
 class Procedure(TrackedModel):
@@ -291,8 +350,18 @@ class Procedure(TrackedModel):
                 errors[name] = _("应选择领办员")
         if self.bundle_id and self.project_id and self.bundle.project_id != self.project_id:
             errors["bundle"] = _("六证同发批次不属于该项目")
+        elif (
+            self.bundle_id and self.bundle.status == BundleStatus.ISSUED and self.completed_on != self.bundle.issued_on
+        ):
+            errors["completed_on"] = _("所属六证同发批次已于 %(d)s 同发,办结日期应为该日") % {
+                "d": self.bundle.issued_on
+            }
         if errors:
             raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        _refresh_clock_of(self.pk)
 
 
 class PauseReason(models.TextChoices):
@@ -333,6 +402,16 @@ class ProcedurePause(TrackedModel):
     def __str__(self):
         return f"{self.procedure} {self.get_reason_display()} {self.paused_on}"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        _refresh_clock_of(self.procedure_id)
+
+    def delete(self, *args, **kwargs):
+        procedure_id = self.procedure_id
+        result = super().delete(*args, **kwargs)
+        _refresh_clock_of(procedure_id)
+        return result
+
 
 class CommitmentStatus(models.TextChoices):
     PENDING = "pending", _("待核验")
@@ -365,9 +444,27 @@ class Commitment(TrackedModel):
     def __str__(self):
         return f"{self.procedure} 承诺"
 
+    REMIND_DAYS = 7  # a pending commitment is 即将到期 this many calendar days before its 履约期限
+
+    @staticmethod
+    def due_q(kind: str, day: datetime.date) -> Q:
+        """The one definition of a commitment to remind of on ``day``: ``overdue`` (pending, 履约期限 passed) or
+        ``due_soon`` (pending, due within REMIND_DAYS days)."""
+        pending = Q(status=CommitmentStatus.PENDING)
+        if kind == "overdue":
+            return pending & Q(due_on__lt=day)
+        return pending & Q(due_on__gte=day, due_on__lte=day + datetime.timedelta(days=Commitment.REMIND_DAYS))
+
     def clean(self):
+        errors = {}
+        if self.procedure_id and self.procedure.mode != Mode.COMMITMENT:
+            errors["procedure"] = _("承诺书只能用于按承诺制办理的审批手续(该手续为“%(m)s”)") % {
+                "m": self.procedure.get_mode_display()
+            }
         if self.status != CommitmentStatus.PENDING and not self.checked_on:
-            raise ValidationError({"checked_on": _("核验结果须填写核验日期")})
+            errors["checked_on"] = _("核验结果须填写核验日期")
+        if errors:
+            raise ValidationError(errors)
 
 
 class ServiceLog(TrackedModel):

@@ -315,7 +315,7 @@ def save_procedure(procedure: Procedure) -> Procedure:
                             % {"d": pause.paused_on, "why": ";".join(exc.messages)}
                         }
                     ) from exc
-        procedure.save()  # signals.py refreshes the clock
+        procedure.save()  # Procedure.save refreshes the clock
     return procedure
 
 

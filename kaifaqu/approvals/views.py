@@ -28,7 +28,7 @@ from kaifaqu.zones.models import Zone
 
 from . import services, throttle
 from .filters import status_q
-from .models import Procedure, ProgressAccess
+from .models import Commitment, Procedure, ProgressAccess
 
 
 def _rows(procedures):
@@ -283,6 +283,24 @@ def overdue_reminder(request):
     return [
         (_("审批事项已超期"), procedures.filter(status_q("overdue", today)).count(), "/procedures/?status=overdue"),
         (_("审批事项即将到期"), procedures.filter(status_q("due_soon", today)).count(), "/procedures/?status=due_soon"),
+    ]
+
+
+def commitment_reminder(request):
+    """Home-page reminder: 承诺书 past or near their 履约期限 that are not verified yet."""
+    today = timezone.localdate()
+    commitments = Commitment.objects.for_user(request.user)
+    return [
+        (
+            _("承诺事项已超过履约期限"),
+            commitments.filter(Commitment.due_q("overdue", today)).count(),
+            reverse("commitment_list") + "?due=overdue",
+        ),
+        (
+            _("承诺事项即将到期"),
+            commitments.filter(Commitment.due_q("due_soon", today)).count(),
+            reverse("commitment_list") + "?due=due_soon",
+        ),
     ]
 
 

@@ -71,10 +71,17 @@ class ScopedModelSerializer(serializers.ModelSerializer):
         for key, value in attrs.items():
             if key not in m2m:
                 setattr(candidate, key, value)
+        plain = [f for f in model._meta.concrete_fields if not f.is_relation]
+        before = {f.name: getattr(candidate, f.attname) for f in plain}
         try:
             candidate.full_clean(exclude=list(m2m))
         except DjangoValidationError as exc:
             raise to_drf(exc) from exc
+        # What clean() derives (a bundle's 实际同发日期) is written, as the form writes its cleaned instance.
+        for f in plain:
+            value = getattr(candidate, f.attname)
+            if value != before[f.name]:
+                attrs[f.name] = value
         return attrs
 
 

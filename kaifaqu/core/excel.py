@@ -628,6 +628,11 @@ class SheetSpec:
         fields = [c.field for c in plain_cols]
         now = timezone.now()
         with transaction.atomic(), change_context(source=ChangeSource.IMPORT, user=self.user) as ctx:
+            # Derived columns are a step of the write, as in the model's save(): bulk writes skip save().
+            derived = list(getattr(self.model, "derived_fields", ()))
+            if derived:
+                for s in staged:
+                    s[1].derive_fields()
             new = [s for s in staged if s[4]]
             changed = []
             for s in staged:
@@ -646,7 +651,7 @@ class SheetSpec:
                 for s in changed:
                     if has_updated_at:
                         s[1].updated_at = now
-                upd_fields = fields + (["updated_at"] if has_updated_at else [])
+                upd_fields = fields + derived + (["updated_at"] if has_updated_at else [])
                 self.model._base_manager.bulk_update([s[1] for s in changed], upd_fields, batch_size=500)
             history = [(s[1], ChangeAction.CREATE, None, serialize(s[1])) for s in new]
             history += [(s[1], ChangeAction.UPDATE, s[2], serialize(s[1])) for s in changed]

@@ -29,9 +29,22 @@ class TrackedModel(models.Model):
     write_roles: tuple[str, ...] = ()
     # Fields left out of the history (noise, or secrets).
     history_exclude: tuple[str, ...] = ("created_at", "updated_at")
+    # Columns computed from the record's own fields by derive_fields(): every save and every bulk import
+    # (core.excel) sets them through that one step.
+    derived_fields: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        self.derive_fields()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and self.derived_fields:
+            kwargs["update_fields"] = {*update_fields, *self.derived_fields}
+        super().save(*args, **kwargs)
+
+    def derive_fields(self) -> None:
+        """Set the derived columns (``derived_fields``) from the record's own fields."""
 
     # The history's "before" of an edit is what the instance read or last wrote (kaifaqu.core.history), not
     # a second read of the row; the write itself checks that nobody saved the row since (``updated_at``).

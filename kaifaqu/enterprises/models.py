@@ -73,9 +73,10 @@ class Enterprise(TrackedModel):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
+    derived_fields = ("credit_code",)
+
+    def derive_fields(self):
         self.credit_code = (self.credit_code or "").strip().upper()
-        super().save(*args, **kwargs)
 
 
 class EnterpriseZone(TrackedModel):

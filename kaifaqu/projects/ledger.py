@@ -7,9 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaifaqu.core.excel import RowError
+from kaifaqu.core.scoping import Role, scope_for
 
-from .models import MonthlyReport
-from .services import FIGURES, lock_date, report_errors
+from .models import MonthlyReport, ReportStatus
+from .services import FIGURES, lock_date, report_errors, reviewed_message
 
 
 def ledger_errors(staged, header_of, user) -> list[RowError]:
@@ -18,9 +19,10 @@ def ledger_errors(staged, header_of, user) -> list[RowError]:
     project_ids = {inst.project_id for _r, inst in rows}
     timeline: dict[int, dict] = defaultdict(dict)
     stored = {}
+    enterprise = scope_for(user).role == Role.ENTERPRISE
     for report in (
         MonthlyReport.objects.filter(project_id__in=project_ids)
-        .only("id", "project_id", "month", *FIGURES)
+        .only("id", "project_id", "month", "status", "progress", "problems", *FIGURES)
         .iterator(chunk_size=5000)
     ):
         timeline[report.project_id][report.month] = report
@@ -33,6 +35,13 @@ def ledger_errors(staged, header_of, user) -> list[RowError]:
     for rownum, inst in rows:
         if inst.pk and inst.pk in stored:
             before = stored[inst.pk]
+            if (
+                enterprise
+                and before.status == ReportStatus.REVIEWED
+                and any(getattr(before, f) != getattr(inst, f) for f in (*FIGURES, "month", "progress", "problems"))
+            ):
+                errors.append(RowError(rownum, header_of["month"], reviewed_message()))
+                continue
             if today > lock_date(before.month) and any(getattr(before, f) != getattr(inst, f) for f in FIGURES):
                 errors.append(
                     RowError(

@@ -43,19 +43,20 @@ def lock_date(month: datetime.date) -> datetime.date:
 
 
 # -- projects -------------------------------------------------------------------------------------
-def corrections(old: Project | None, new: Project) -> list[str]:
-    """What in this edit moves a project backwards or revises it, and so needs a stated reason."""
+def corrections(old: Project | None, new: Project) -> list[tuple[str, str]]:
+    """What in this edit moves a project backwards or revises it, and so needs a stated reason:
+    [(field, what)]."""
     if old is None:
         return []
     found = []
     for _stage, _planned, actual, label in MILESTONES:
         before, after = getattr(old, actual), getattr(new, actual)
         if before is not None and before != after:
-            found.append(_("更改已记录的%(what)s日期") % {"what": label})
+            found.append((actual, _("更改已记录的%(what)s日期") % {"what": label}))
     if old.terminated_on and not new.terminated_on:
-        found.append(_("撤销终止"))
+        found.append(("terminated_on", _("撤销终止")))
     if old.total_investment != new.total_investment and old.reports.exists():
-        found.append(_("调整总投资"))
+        found.append(("total_investment", _("调整总投资")))
     return found
 
 
@@ -88,17 +89,29 @@ def save_project(project: Project, *, old: Project | None, reason: str = "") -> 
             stored, _reports = lock_ledger(project.pk)
             unchanged_since(old, stored)
             old = stored
-        _check_project(project, old, reason)
+        check_project(project, old, reason)
         project.save()
+        land_started([project.pk])
     return project
 
 
-def _check_project(project: Project, old: Project | None, reason: str) -> None:
+def land_started(project_ids) -> None:
+    """The side effect of a project's write: the signed leads of projects that have started have landed."""
+    from kaifaqu.promotion.services import land_started as move_leads
+
+    move_leads(project_ids)
+
+
+def reason_message(needed: list[tuple[str, str]]) -> str:
+    return _("以下修改须填写原因:%(what)s") % {"what": "、".join(what for _f, what in needed)}
+
+
+def check_project(project: Project, old: Project | None, reason: str) -> None:
+    """The rules of a project's write against its stored version ``old`` and its reports (every write path:
+    page, API, import, admin). Raises ValidationError keyed by field; a missing reason under ``change_reason``."""
     needed = corrections(old, project)
     if needed and not reason.strip():
-        raise ValidationError(
-            {"change_reason": _("以下修改须填写原因:%(what)s") % {"what": "、".join(needed)}}, code="reason_required"
-        )
+        raise ValidationError({"change_reason": reason_message(needed)}, code="reason_required")
     if old is not None and project.total_investment < old.total_investment:
         top = project.reports.order_by("-since_start").values_list("since_start", flat=True).first()
         if top is not None and top > project.total_investment:
@@ -210,6 +223,10 @@ def _lock_report(report: MonthlyReport) -> MonthlyReport | None:
     return stored
 
 
+def reviewed_message() -> str:
+    return _("报表已审核,企业不能再修改;请联系开发区")
+
+
 def save_report(report: MonthlyReport, *, user) -> MonthlyReport:
     """Create or change a report before its month is locked; afterwards only :func:`correct_report`."""
     with write_transaction():
@@ -223,7 +240,7 @@ def save_report(report: MonthlyReport, *, user) -> MonthlyReport:
                     code="locked",
                 )
             if stored.status == ReportStatus.REVIEWED and scope_for(user).role == Role.ENTERPRISE:
-                raise ValidationError(_("报表已审核,企业不能再修改;请联系开发区"), code="reviewed")
+                raise ValidationError(reviewed_message(), code="reviewed")
         check_report(report)
         report.save()
     return report

@@ -1,5 +1,7 @@
 """Excel layouts of the project ledgers (export, template and import share them)."""
 
+from django.utils.translation import gettext as _
+
 from kaifaqu.core.excel import SheetColumn as C
 from kaifaqu.core.excel import SheetSpec
 
@@ -33,6 +35,47 @@ class ProjectSheet(SheetSpec):
         C("planned_capacity_on"),
         C("capacity_on"),
     ]
+
+    def lock_rows(self, staged):
+        """The ledgers of the projects changed, as every writer of a project locks them (services.lock_ledger)."""
+        from .services import lock_ledgers
+
+        lock_ledgers(inst.pk for _r, inst, _b, _m, new in staged if not new)
+
+    def validate_rows(self, staged, header_of):
+        """The rules of the page and the API (services.check_project) for every changed project: an import
+        carries no reason, so a correction that needs one is refused at the column it changes."""
+        from django.core.exceptions import ValidationError
+
+        from kaifaqu.core.excel import RowError
+
+        from .services import check_project, corrections
+
+        stored = Project.objects.in_bulk([inst.pk for _r, inst, _b, _m, new in staged if not new])
+        errors = []
+        for rownum, inst, _b, _m, new in staged:
+            old = None if new else stored.get(inst.pk)
+            if old is None:
+                continue
+            try:
+                check_project(inst, old, "")
+            except ValidationError as exc:
+                needed = dict(corrections(old, inst))
+                for field, messages in exc.message_dict.items():
+                    if field == "change_reason":  # named at each column whose change needs the reason
+                        for changed, what in needed.items():
+                            message = _("%(what)s须填写原因,Excel 导入不能修改;请在项目页面修改并说明原因") % {
+                                "what": what
+                            }
+                            errors.append(RowError(rownum, header_of.get(changed, ""), message))
+                        continue
+                    errors.extend(RowError(rownum, header_of.get(field, ""), m) for m in messages)
+        return errors
+
+    def after_write(self, instances):
+        from .services import land_started
+
+        land_started(i.pk for i in instances)
 
 
 class AnnualPlanSheet(SheetSpec):
@@ -127,3 +170,21 @@ class DispatchMeetingSheet(SheetSpec):
     model = DispatchMeeting
     key = ("zone", "held_on", "title")
     columns = [C("zone"), C("held_on"), C("title"), C("chair"), C("projects", lookup="code"), C("decisions")]
+
+    def validate_rows(self, staged, header_of):
+        """As on the page and in the API (services.check_meeting_projects): only the zone's own projects."""
+        from django.core.exceptions import ValidationError
+
+        from kaifaqu.core.excel import RowError
+
+        from .services import check_meeting_projects
+
+        errors = []
+        for rownum, inst, _b, m2m, _new in staged:
+            if "projects" not in m2m:
+                continue
+            try:
+                check_meeting_projects(inst.zone, m2m["projects"])
+            except ValidationError as exc:
+                errors.extend(RowError(rownum, header_of["projects"], m) for m in exc.message_dict["projects"])
+        return errors

@@ -10,7 +10,6 @@ class Config(AppConfig):
     def ready(self):
         from kaifaqu.core.views import REMINDERS
 
-        from . import signals  # noqa: F401  (keeps each lead's last follow-up date)
         from .views import stale_reminder
 
         REMINDERS.append(stale_reminder)

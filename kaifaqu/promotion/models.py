@@ -124,7 +124,8 @@ class Lead(TrackedModel):
     project = models.OneToOneField(
         Project, verbose_name=_("签约项目"), null=True, blank=True, on_delete=models.SET_NULL, related_name="lead"
     )
-    # Derived (signals.py): the latest follow-up, so stale leads are found in the database.
+    # Derived (FollowUp.save/delete, and the follow-up import): the latest follow-up, so stale leads are
+    # found in the database.
     last_follow_up_on = models.DateField(_("最近跟进"), null=True, blank=True, editable=False)
     name_key = models.CharField(max_length=100, editable=False, db_index=True)
 
@@ -151,12 +152,13 @@ class Lead(TrackedModel):
     def __str__(self):
         return self.company
 
-    def save(self, *args, **kwargs):
+    derived_fields = ("name_key", "credit_code")
+
+    def derive_fields(self):
         self.name_key = name_key(self.company)
         self.credit_code = (self.credit_code or "").strip().upper()
         if self.enterprise_id and not self.credit_code:
             self.credit_code = self.enterprise.credit_code
-        super().save(*args, **kwargs)
 
     def clean(self):
         errors = {}
@@ -211,6 +213,21 @@ class FollowUp(TrackedModel):
 
     def __str__(self):
         return f"{self.date} {self.get_kind_display()} {self.lead}"
+
+    # The lead's latest follow-up date (Lead.last_follow_up_on) is a step of every write of a follow-up:
+    # save and delete here, refresh_last_follow_up for a bulk import.
+    def save(self, *args, **kwargs):
+        previous = None
+        if self.pk:
+            previous = FollowUp.objects.filter(pk=self.pk).values_list("lead_id", flat=True).first()
+        super().save(*args, **kwargs)
+        refresh_last_follow_up({self.lead_id, previous} - {None})
+
+    def delete(self, *args, **kwargs):
+        lead_id = self.lead_id
+        result = super().delete(*args, **kwargs)
+        refresh_last_follow_up({lead_id})
+        return result
 
     def clean(self):
         if self.date and self.date > timezone.localdate():
@@ -290,3 +307,16 @@ class Agreement(TrackedModel):
             errors["signed_on"] = _("签约日期不能早于首次接触日期")
         if errors:
             raise ValidationError(errors)
+
+
+def refresh_last_follow_up(lead_ids) -> None:
+    """Store each lead's latest follow-up date (None when it has none left)."""
+    lead_ids = set(lead_ids)
+    latest = dict(
+        FollowUp.objects.filter(lead_id__in=lead_ids)
+        .values("lead_id")
+        .annotate(m=models.Max("date"))
+        .values_list("lead_id", "m")
+    )
+    for lead_id in lead_ids:
+        Lead.objects.filter(pk=lead_id).update(last_follow_up_on=latest.get(lead_id))

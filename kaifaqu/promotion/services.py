@@ -41,6 +41,18 @@ def save_lead(lead: Lead, *, old: Lead | None) -> Lead:
     return lead
 
 
+def land_started(project_ids) -> int:
+    """Landing is read from the project: a signed lead whose project has started has landed. A step of every
+    write of a project (projects.services.save_project, the project import); returns the leads moved."""
+    leads = list(
+        Lead.objects.filter(project_id__in=set(project_ids), project__started_on__isnull=False, stage=LeadStage.SIGNED)
+    )
+    for lead in leads:
+        lead.stage = LeadStage.LANDED
+        lead.save(update_fields=["stage", "updated_at"])
+    return len(leads)
+
+
 def sign(agreement: Agreement) -> Agreement:
     """Record an agreement. The first one creates the lead's project in the key-projects register
     (zone, name, enterprise, chain, investment, 签约日期 — nothing retyped) and links both ways."""

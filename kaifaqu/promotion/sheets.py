@@ -52,7 +52,7 @@ class FollowUpSheet(SheetSpec):
     ]
 
     def after_write(self, instances):
-        from .signals import refresh_last_follow_up
+        from .models import refresh_last_follow_up
 
         refresh_last_follow_up({i.lead_id for i in instances})
 
