@@ -207,7 +207,9 @@ class CommitmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "approvals.Commitment"
 
-    procedure = factory.SubFactory(ProcedureFactory)
+    procedure = factory.SubFactory(
+        ProcedureFactory, mode="commitment", type=factory.SubFactory(ProcedureTypeFactory, allows_commitment=True)
+    )
     promise = "开工前补齐施工图审查"
     due_on = factory.LazyFunction(lambda: datetime.date(2025, 12, 31))
 

@@ -69,7 +69,9 @@ def _populate(zone, n: int) -> None:
     f.ProblemFactory(project=project)
     f.CampaignEntryFactory(campaign=f.CampaignFactory(name=f"模糊批次{n}"), project=project)
     f.DispatchMeetingFactory(zone=zone)
-    procedure = f.ProcedureFactory(project=project, type=f.ProcedureTypeFactory(name=f"模糊事项{n}"))
+    procedure = f.ProcedureFactory(
+        project=project, type=f.ProcedureTypeFactory(name=f"模糊事项{n}", allows_commitment=True), mode="commitment"
+    )
     f.PauseFactory(procedure=procedure)
     f.CommitmentFactory(procedure=procedure)
     f.BundleFactory(project=project)

@@ -113,7 +113,10 @@ def _project(w):
 
 def _procedure(w):
     w.calendar()
-    return f.ProcedureFactory(project=w["project"], agent=w.users["agent_a"], type=w["proceduretype"])
+    # 承诺制, so that the matrix's commitment may belong to it
+    return f.ProcedureFactory(
+        project=w["project"], agent=w.users["agent_a"], type=w["proceduretype"], mode="commitment"
+    )
 
 
 def _meeting(w):
