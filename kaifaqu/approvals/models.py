@@ -282,6 +282,11 @@ class Procedure(TrackedModel):
     history_parent = "project"
     history_exclude = ("created_at", "updated_at", "due_on", "days_used", "clock_error")
 
+    constraint_fields = {
+        "procedure_completed_needs_accepted": "completed_on",
+        "procedure_completed_after_accepted": "completed_on",
+    }
+
     class Meta:
         verbose_name = _("审批手续")
         verbose_name_plural = _("审批手续")
@@ -386,6 +391,8 @@ class ProcedurePause(TrackedModel):
     scope_paths = ScopePaths.through("procedure")
     write_roles = ZONE_WRITERS
     history_parent = "procedure"
+
+    constraint_fields = {"pause_resume_after_pause": "resumed_on"}
 
     class Meta:
         verbose_name = _("计时暂停")

@@ -20,7 +20,7 @@ import re
 import unicodedata
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
@@ -208,7 +208,14 @@ class SheetColumn:
                 )
             raise ValidationError(_("日期格式应为 YYYY-MM-DD(如 2025-09-30),当前为“%(v)s”") % {"v": _shown(text)})
         if isinstance(f, models.DecimalField):
-            return _number(raw, text, _("应为数字,当前为“%(v)s”"))
+            value = _number(raw, text, _("应为数字,当前为“%(v)s”"))
+            # As the database stores it (300.0 from a numeric cell is 300.00), so that messages and history
+            # show the figure as the page does; more places than the field holds are left for its rule.
+            try:
+                exact = value.quantize(Decimal(1).scaleb(-f.decimal_places))
+            except InvalidOperation:  # too many digits (or not finite): the field's own rule refuses it
+                return value
+            return exact if exact == value else value
         if isinstance(f, models.IntegerField):
             value = _number(raw, text, _("应为整数,当前为“%(v)s”"))
             if value.adjusted() >= MAX_INTEGER_DIGITS:
@@ -528,8 +535,9 @@ class SheetSpec:
                 if not failed:
                     for check in checks:
                         _validate_check(check, self.model, instance)
-            except ValidationError as exc:
-                for fname, msgs in exc.message_dict.items():
+            except ValidationError as exc:  # a check constraint's error names no field
+                by_field = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+                for fname, msgs in by_field.items():
                     col = header_of.get(fname, "") if fname != NON_FIELD_ERRORS else ""
                     errors.extend(RowError(rownum, col, m) for m in msgs)
                 continue
@@ -700,13 +708,20 @@ class SheetSpec:
 
 def _validate_check(check: CheckConstraint, model, instance) -> None:
     """A check constraint on one row, in Python where possible (see lib.qeval), else by the database."""
+    field = getattr(model, "constraint_fields", {}).get(check.name)
     try:
         ok = evaluate(check.condition, instance)
     except Unsupported:
-        check.validate(model, instance)
+        try:
+            check.validate(model, instance)
+        except ValidationError as exc:
+            if field:
+                raise ValidationError({field: exc.error_list}) from exc
+            raise
         return
     if ok is False:  # unknown (NULL) passes, as in the database
-        raise ValidationError(check.get_violation_error_message(), code=check.violation_error_code)
+        error = ValidationError(check.get_violation_error_message(), code=check.violation_error_code)
+        raise ValidationError({field: error}) if field else error
 
 
 def _chunks(items, size):

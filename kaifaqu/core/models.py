@@ -46,6 +46,29 @@ class TrackedModel(models.Model):
     def derive_fields(self) -> None:
         """Set the derived columns (``derived_fields``) from the record's own fields."""
 
+    # Check constraints whose refusal belongs to one field, {constraint name: field}: the form, the API and
+    # the import name that field rather than the whole record (the constraint stays the one definition).
+    constraint_fields: dict[str, str] = {}
+
+    def validate_constraints(self, exclude=None):
+        exclude = set(exclude or ())
+        errors: dict = {}
+        for constraint in self._meta.constraints:
+            field = self.constraint_fields.get(constraint.name)
+            if field is None or field in exclude:
+                continue
+            try:
+                constraint.validate(type(self), self, exclude=exclude)
+            except ValidationError as exc:
+                errors[field] = exc.error_list
+                exclude.add(field)  # not checked (and refused) a second time below
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
     # The history's "before" of an edit is what the instance read or last wrote (kaifaqu.core.history), not
     # a second read of the row; the write itself checks that nobody saved the row since (``updated_at``).
     @classmethod

@@ -52,6 +52,8 @@ class Enterprise(TrackedModel):
     scope_paths = ScopePaths(city="zone_links__zone__city", zone="zone_links__zone", enterprise="pk")
     write_roles = (Role.PROVINCE, Role.CITY, Role.ZONE)
 
+    constraint_fields = {"enterprise_stock_code_only_if_listed": "stock_code"}
+
     class Meta:
         verbose_name = _("企业")
         verbose_name_plural = _("企业")

@@ -121,6 +121,11 @@ class Project(TrackedModel):
     scope_paths = ScopePaths(city="zone__city", zone="zone", enterprise="enterprise")
     write_roles = ZONE_WRITERS
 
+    constraint_fields = {
+        "project_start_not_before_sign": "started_on",
+        "project_termination_has_reason": "termination_reason",
+    }
+
     class Meta:
         verbose_name = _("项目")
         verbose_name_plural = _("项目")
@@ -213,6 +218,8 @@ class Suspension(TrackedModel):
     write_roles = ZONE_WRITERS
     history_parent = "project"
 
+    constraint_fields = {"suspension_resume_after_suspend": "resumed_on"}
+
     class Meta:
         verbose_name = _("停复工记录")
         verbose_name_plural = _("停复工记录")
@@ -259,6 +266,8 @@ class AnnualPlan(TrackedModel):
     scope_paths = ScopePaths.through("project")
     write_roles = ZONE_WRITERS
     history_parent = "project"
+
+    constraint_fields = {"plan_resume_only_continuing": "resumed_on"}
 
     class Meta:
         verbose_name = _("年度计划")
@@ -316,6 +325,8 @@ class MonthlyReport(TrackedModel):
     scope_paths = ScopePaths.through("project")
     write_roles = (*ZONE_WRITERS, Role.ENTERPRISE)
     history_parent = "project"
+
+    constraint_fields = {"report_ytd_covers_month": "year_to_date", "report_since_start_covers_ytd": "since_start"}
 
     class Meta:
         verbose_name = _("月度投资报表")
@@ -412,6 +423,8 @@ class Campaign(TrackedModel):
 
     scope_paths = ScopePaths(city="city", zone=None, enterprise=None)
     write_roles = (Role.PROVINCE, Role.CITY)
+
+    constraint_fields = {"campaign_city_matches_level": "city"}
 
     class Meta:
         verbose_name = _("三个一批活动")
@@ -553,6 +566,8 @@ class Problem(TrackedModel):
     write_roles = (*ZONE_WRITERS, Role.ENTERPRISE)  # an enterprise raises its own; the zone closes out
     history_parent = "project"
 
+    constraint_fields = {"problem_closed_needs_resolution": "resolution", "problem_deadline_after_raised": "deadline"}
+
     class Meta:
         verbose_name = _("问题")
         verbose_name_plural = _("问题清单")
@@ -572,6 +587,16 @@ class Problem(TrackedModel):
 
     def __str__(self):
         return f"{self.project}:{self.get_category_display()}"
+
+    def clean(self):
+        """The dates of a problem follow each other (the deadline rule is a constraint, see constraint_fields)."""
+        errors = {}
+        if self.raised_on and self.resolved_on and self.resolved_on < self.raised_on:
+            errors["resolved_on"] = _("解决日期不能早于提出日期")
+        if self.resolved_on and self.resolved_on > timezone.localdate():
+            errors["resolved_on"] = _("解决日期不能晚于今天")
+        if errors:
+            raise ValidationError(errors)
 
     @staticmethod
     def overdue_q(day: datetime.date) -> Q:
