@@ -13,6 +13,7 @@ from django.db.models import Avg, Count, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -317,5 +318,7 @@ def calendar_reminder(request):
         text = _(
             "%(y)s年节假日安排尚未录入(国务院办公厅一般于11月发布),请及时录入;否则在办审批事项将于 %(d)s 起计时异常"
         )
-    label = text % {"y": gap.year, "n": gap.failing, "d": gap.errors_from.isoformat()}
-    return [(label, gap.errors_from.isoformat(), reverse("calendaryear_list"))]
+    day = date_format(gap.errors_from, "DATE_FORMAT")  # 2027年1月1日, as every date on a Chinese page
+    label = text % {"y": gap.year, "n": gap.failing, "d": day}
+    badge = _("%(n)s 项计时异常") % {"n": gap.failing} if gap.failing else _("%(d)s起") % {"d": day}
+    return [(label, badge, reverse("calendaryear_list"))]
