@@ -32,6 +32,8 @@ class TrackedModel(models.Model):
     # Columns computed from the record's own fields by derive_fields(): every save and every bulk import
     # (core.excel) sets them through that one step.
     derived_fields: tuple[str, ...] = ()
+    # Machine columns (matching keys) that no page shows.
+    internal_fields: tuple[str, ...] = ()
 
     class Meta:
         abstract = True

@@ -334,7 +334,7 @@ class DetailView(ResourceView):
             for f in self.model._meta.get_fields()
             if (f.concrete or f.many_to_many)
             and not f.auto_created
-            and f.name not in ("id", "created_at", "updated_at")
+            and f.name not in ("id", "created_at", "updated_at", *getattr(self.model, "internal_fields", ()))
             and not (f.many_to_many and f.auto_created)
         ]
         names = self.resource.visible_fields(request.user, names)

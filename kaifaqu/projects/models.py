@@ -9,7 +9,7 @@ in SQL). Suspensions are periods of their own.
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -365,13 +365,21 @@ class MonthlyReport(TrackedModel):
         return timezone.localdate() > self.lock_date
 
 
+class CorrectedFigure(models.TextChoices):
+    """The figures of a monthly report that a correction may change, named as the report's columns."""
+
+    THIS_MONTH = "this_month", _("当月完成投资(万元)")
+    YEAR_TO_DATE = "year_to_date", _("年初至报告期累计(万元)")
+    SINCE_START = "since_start", _("开工至报告期累计(万元)")
+
+
 class ReportCorrection(TrackedModel):
     """A recorded correction of a locked month's figures: what changed, why, by whom."""
 
     report = models.ForeignKey(
         MonthlyReport, verbose_name=_("月度报表"), on_delete=models.PROTECT, related_name="corrections"
     )
-    field = models.CharField(_("更正项"), max_length=32)
+    field = models.CharField(_("更正项"), max_length=32, choices=CorrectedFigure.choices)
     old_value = models.DecimalField(_("原值(万元)"), max_digits=14, decimal_places=2)
     new_value = models.DecimalField(_("更正值(万元)"), **MONEY)
     reason = models.CharField(_("更正原因"), max_length=300)
@@ -389,15 +397,12 @@ class ReportCorrection(TrackedModel):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{self.report} {self.field}"
+        return f"{self.report} {self.field_label}"
 
     @property
     def field_label(self) -> str:
         """The corrected figure as its column is named (当月完成投资(万元) …)."""
-        try:
-            return str(MonthlyReport._meta.get_field(self.field).verbose_name)
-        except FieldDoesNotExist:
-            return self.field
+        return self.get_field_display()
 
 
 class CampaignLevel(models.TextChoices):

@@ -20,13 +20,18 @@ from kaifaqu.core.history import change_reason
 from kaifaqu.core.scoping import Role, scope_for
 from kaifaqu.core.services import Conflict, unchanged_since, write_transaction
 
-from .models import MILESTONES, MonthlyReport, Problem, ProblemStatus, Project, ReportCorrection, ReportStatus
+from .models import (
+    MILESTONES,
+    CorrectedFigure,
+    MonthlyReport,
+    Problem,
+    ProblemStatus,
+    Project,
+    ReportCorrection,
+    ReportStatus,
+)
 
-FIGURES = {
-    "this_month": "当月完成投资",
-    "year_to_date": "年初至报告期累计",
-    "since_start": "开工至报告期累计",
-}
+FIGURES = CorrectedFigure.values  # the report's amounts, the ones a correction may change
 
 
 def first_of_month(day: datetime.date) -> datetime.date:

@@ -153,6 +153,7 @@ class Lead(TrackedModel):
         return self.company
 
     derived_fields = ("name_key", "credit_code")
+    internal_fields = ("name_key",)
 
     def derive_fields(self):
         self.name_key = name_key(self.company)
