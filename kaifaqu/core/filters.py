@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -10,6 +11,9 @@ from drf_spectacular.utils import extend_schema_field
 from .years import FIRST_YEAR, LAST_YEAR
 
 ANY = _("全部")
+
+# django-filter's label for a filter generated from Meta.fields, worked out in the language active when it is read.
+lazy_label = lazy(django_filters.utils.label_for_filter, str)
 
 
 @extend_schema_field({"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR})
@@ -51,6 +55,20 @@ class SearchFilterSet(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="search", label=_("搜索"))
     search_fields: tuple[str, ...] = ("name",)
+
+    @classmethod
+    def get_filters(cls):
+        """Filters generated from Meta.fields get their model field's name as a lazy label when the class is made.
+        Left unlabelled, the first reader fixes the label: the API schema builds the class's own form fields before
+        any model is attached (so "Status", and every filterset copied after it says so), and a label read on an
+        English page stays English."""
+        filters = super().get_filters()
+        model = cls._meta.model
+        if model is not None:
+            for name, f in filters.items():
+                if name not in cls.declared_filters and f._label is None:
+                    f.label = lazy_label(model, f.field_name, f.lookup_expr, f.exclude)
+        return filters
 
     def search(self, queryset, name, value):
         value = value.strip()
