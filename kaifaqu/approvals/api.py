@@ -48,6 +48,7 @@ class ProcedureSerializer(ServiceSerializer):
             "label": c.label,
             "elapsed": c.elapsed,
             "remaining": c.remaining,
+            "day_kind": c.day_kind,
             "saved": c.saved,
             "compression": str(c.compression) if c.compression is not None else None,
         }

@@ -27,11 +27,8 @@ BADGES = {
 
 def clock_badge(procedure):
     c = clock(procedure)
-    extra = ""
-    if c.remaining is not None:
-        extra = f" · 剩 {c.remaining}" if c.remaining >= 0 else f" · 超 {-c.remaining}"
-    elif c.elapsed is not None:
-        extra = f" · 用 {c.elapsed}"
+    days = c.remaining_text or c.elapsed_text
+    extra = f" · {days}" if days else ""
     return format_html(
         '<span class="badge text-bg-{}" title="{}">{}{}</span>', BADGES[c.status], c.error, c.label, extra
     )
@@ -79,8 +76,11 @@ class ProcedureResource(Resource):
 
     @classmethod
     def detail_context(cls, obj, request):
+        c = clock(obj)
         return {
-            "clock": clock(obj),
+            "clock": c,
+            # One action at a time: resume while a pause is open, pause while the clock runs.
+            "can_pause": bool(obj.accepted_on) and not obj.completed_on and c.status != "paused",
             "pauses": obj.pauses.all(),
             "commitment": Commitment.objects.filter(procedure=obj).first(),
         }

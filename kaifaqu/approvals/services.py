@@ -101,21 +101,64 @@ def refresh_open_clocks() -> int:
     return count
 
 
+def compressible(prefix: str = "") -> Q:
+    """The procedures compression counts (domain.md: saved = statutory − actual *working* days): those whose limit
+    is in working days. A limit in calendar days keeps its clock but is never added to working days."""
+    return Q(**{prefix + "type__day_kind": DayKind.WORKING})
+
+
+# The clock's words, one per unit: a number of days is never shown without its kind.
+DAY_TEXTS = {
+    DayKind.WORKING: {
+        "used": gettext_lazy("已用 %(n)s 个工作日"),
+        "limit": gettext_lazy("法定 %(n)s 个工作日"),
+        "left": gettext_lazy("剩 %(n)s 个工作日"),
+        "over": gettext_lazy("超期 %(n)s 个工作日"),
+    },
+    DayKind.CALENDAR: {
+        "used": gettext_lazy("已用 %(n)s 个自然日"),
+        "limit": gettext_lazy("法定 %(n)s 个自然日"),
+        "left": gettext_lazy("剩 %(n)s 个自然日"),
+        "over": gettext_lazy("超期 %(n)s 个自然日"),
+    },
+}
+
+
 @dataclass
 class Clock:
-    """A procedure's clock as of a day."""
+    """A procedure's clock as of a day, in the procedure's own kind of days (``day_kind``)."""
 
     status: str  # one of STATUSES
     elapsed: int | None = None
-    remaining: int | None = None
+    remaining: int | None = None  # negative once overdue
     due_on: datetime.date | None = None
-    saved: int | None = None
+    saved: int | None = None  # working-day procedures only: compression is defined in working days
     compression: Decimal | None = None
     error: str = ""
+    day_kind: str = DayKind.WORKING
+    limit: int | None = None
 
     @property
     def label(self) -> str:
         return str(STATUS_LABELS[self.status])
+
+    def _text(self, key: str, n: int | None) -> str:
+        return "" if n is None else str(DAY_TEXTS[self.day_kind][key] % {"n": n})
+
+    @property
+    def elapsed_text(self) -> str:
+        return self._text("used", self.elapsed)
+
+    @property
+    def limit_text(self) -> str:
+        return self._text("limit", self.limit)
+
+    @property
+    def remaining_text(self) -> str:
+        """剩 3 个工作日 while open, 超期 35 个自然日 once overdue; empty when the clock is not running."""
+        if self.remaining is None:
+            return ""
+        return self._text("left", self.remaining) if self.remaining >= 0 else self._text("over", -self.remaining)
 
 
 STATUS_LABELS = {
@@ -201,11 +244,12 @@ def clock(procedure: Procedure, *, today: datetime.date | None = None, cal: Cale
     today = today or timezone.localdate()
     cal = cal or holiday_calendar.current()
     status = clock_status(procedure, today, cal)
+    limit, kind = procedure.type.limit_days, procedure.type.day_kind
     if status == "waiting":
-        return Clock(status)
+        return Clock(status, day_kind=kind, limit=limit)
     if status == "error":
-        return Clock(status, error=procedure.clock_error or _("办结期限尚未计算,请重新保存该事项"))
-    limit = procedure.type.limit_days
+        error = procedure.clock_error or _("办结期限尚未计算,请重新保存该事项")
+        return Clock(status, error=error, day_kind=kind, limit=limit)
     due = procedure.due_on
     if status in ("done", "done_late"):
         used = procedure.days_used
@@ -213,17 +257,20 @@ def clock(procedure: Procedure, *, today: datetime.date | None = None, cal: Cale
             try:
                 used = used_days(procedure, procedure.completed_on, cal, pauses_of(procedure))
             except OutsideCalendar as exc:
-                return Clock(status, due_on=due, error=calendar_error(exc.year))
-        saved = max(limit - used, 0) if status == "done" else limit - used
-        return Clock(status, elapsed=used, due_on=due, saved=saved, compression=percent(saved, limit))
+                return Clock(status, due_on=due, error=calendar_error(exc.year), day_kind=kind, limit=limit)
+        done = Clock(status, elapsed=used, due_on=due, day_kind=kind, limit=limit)
+        if kind == DayKind.WORKING:
+            done.saved = max(limit - used, 0) if status == "done" else limit - used
+            done.compression = percent(done.saved, limit)
+        return done
     try:
         elapsed = used_days(procedure, today, cal, pauses_of(procedure))
     except OutsideCalendar as exc:
-        return Clock(status, due_on=due, error=calendar_error(exc.year))
+        return Clock(status, due_on=due, error=calendar_error(exc.year), day_kind=kind, limit=limit)
     remaining = limit - elapsed
     if status in ("due_soon", "running"):
         remaining = max(remaining, 0)
-    return Clock(status, elapsed=elapsed, remaining=remaining, due_on=due)
+    return Clock(status, elapsed=elapsed, remaining=remaining, due_on=due, day_kind=kind, limit=limit)
 
 
 @dataclass
@@ -248,7 +295,7 @@ def missing_calendar(today: datetime.date) -> CalendarGap | None:
 
 @dataclass
 class Compression:
-    """A project's approvals against the statutory limits (baseline = sum of the limits)."""
+    """A project's working-day approvals against their statutory limits (baseline = sum of the limits)."""
 
     count: int
     baseline: int
@@ -256,6 +303,7 @@ class Compression:
     first_accepted: datetime.date | None = None
     last_completed: datetime.date | None = None
     error: str = ""
+    calendar_items: int = 0  # procedures counted in calendar days: listed, not compressed
 
     @property
     def saved(self) -> int | None:
@@ -267,14 +315,21 @@ class Compression:
 
 
 def project_compression(procedures, cal: Calendar | None = None) -> Compression:
-    """Baseline: the procedures' statutory limits summed; actual: working days from the first acceptance to the
-    last completion (only once every procedure is completed)."""
+    """Over the working-day procedures (:func:`compressible`): baseline, their statutory limits summed; actual,
+    working days from the first acceptance to the last completion (only once every one is completed). Procedures
+    counted in calendar days are only counted (``calendar_items``)."""
     procedures = list(procedures)
+    calendar_items = sum(p.type.day_kind != DayKind.WORKING for p in procedures)
+    procedures = [p for p in procedures if p.type.day_kind == DayKind.WORKING]
     baseline = sum(p.type.limit_days for p in procedures)
     accepted = [p.accepted_on for p in procedures if p.accepted_on]
     done = [p.completed_on for p in procedures if p.completed_on]
     result = Compression(
-        count=len(procedures), baseline=baseline, actual=None, first_accepted=min(accepted) if accepted else None
+        count=len(procedures),
+        baseline=baseline,
+        actual=None,
+        first_accepted=min(accepted) if accepted else None,
+        calendar_items=calendar_items,
     )
     if not procedures or len(done) < len(procedures):
         return result

@@ -30,6 +30,7 @@ from kaifaqu.zones.models import Zone
 from . import services, throttle
 from .filters import status_q
 from .models import Commitment, Procedure, ProgressAccess
+from .services import compressible
 
 
 def _rows(procedures):
@@ -124,15 +125,17 @@ class PeriodForm(forms.Form):
 
 
 def _stats(queryset, group: str, today):
-    """Items handled, average days used, compression and overdue count, grouped in the database."""
+    """Items handled, average working days used and compression (working-day items only), overdue count, grouped
+    in the database."""
     done = Q(completed_on__isnull=False, days_used__isnull=False)
+    counted = done & compressible()
     rows = (
         queryset.values(group)
         .annotate(
             handled=Count("pk", filter=done),
-            avg_days=Avg("days_used", filter=done),
-            limit_sum=Sum("type__limit_days", filter=done),
-            used_sum=Sum("days_used", filter=done),
+            avg_days=Avg("days_used", filter=counted),
+            limit_sum=Sum("type__limit_days", filter=counted),
+            used_sum=Sum("days_used", filter=counted),
             late=Count("pk", filter=done & status_q("done_late", today)),
             overdue=Count("pk", filter=status_q("overdue", today)),
         )
@@ -167,7 +170,7 @@ def stats(request):
             _("分组"),
             _("单位/人员"),
             _("办结事项"),
-            _("平均用时"),
+            _("平均用时(工作日)"),
             _("压缩率(%)"),
             _("超期办结"),
             _("在办超期"),
@@ -195,14 +198,14 @@ def reminders(request):
     today = timezone.localdate()
     ctx = {"title": _("到期提醒"), **reminder_lists(Procedure.objects.for_user(request.user), today)}
     if request.GET.get("export") == "xlsx":
-        headers = [_("状态"), _("项目"), _("事项"), _("法定期限"), _("剩余"), _("代办员")]
+        headers = [_("状态"), _("项目"), _("事项"), _("法定期限"), _("剩余/超期"), _("代办员")]
         rows = [
             [
                 str(label),
                 str(row["p"].project),
                 str(row["p"].type),
                 row["p"].due_on,
-                row["clock"].remaining,
+                row["clock"].remaining_text,
                 str(row["p"].agent or ""),
             ]
             for label, key in ((_("已超期"), "overdue"), (_("即将到期"), "due_soon"))

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from kaifaqu.approvals.filters import status_q
 from kaifaqu.approvals.models import Procedure
+from kaifaqu.approvals.services import compressible
 from kaifaqu.lib.units import percent
 from kaifaqu.projects import rates
 from kaifaqu.projects.models import AnnualPlan, Campaign, CampaignEntry, Problem, ProblemStatus, Project, Stage
@@ -111,8 +112,8 @@ def approvals(user, unit, today: datetime.date) -> dict:
         open=Count("pk", filter=status_q("open", today)),
         overdue=Count("pk", filter=status_q("overdue", today)),
         due_soon=Count("pk", filter=status_q("due_soon", today)),
-        limit_sum=Sum("type__limit_days", filter=Q(days_used__isnull=False)),
-        used_sum=Sum("days_used", filter=Q(days_used__isnull=False)),
+        limit_sum=Sum("type__limit_days", filter=Q(days_used__isnull=False) & compressible()),
+        used_sum=Sum("days_used", filter=Q(days_used__isnull=False) & compressible()),
     )
     limit, used = row["limit_sum"] or 0, row["used_sum"] or 0
     row["compression"] = percent(limit - used, limit) if limit else None

@@ -25,5 +25,5 @@ class Command(BaseCommand):
                     self.stdout.write(f"[{label}] {zone} · {agent}:{len(items)} 项")
                     for row in items:
                         p, c = row["p"], row["clock"]
-                        self.stdout.write(f"    {p.project} · {p.type} · 期限 {p.due_on} · 剩余 {c.remaining}")
+                        self.stdout.write(f"    {p.project} · {p.type} · 期限 {p.due_on} · {c.remaining_text}")
         self.stdout.write(f"{today}: {len(lists['overdue'])} overdue, {len(lists['due_soon'])} due soon")
