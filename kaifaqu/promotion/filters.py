@@ -20,6 +20,7 @@ from .models import (
     PromotionMode,
     SourceRegion,
     Trip,
+    reached_q,
 )
 
 
@@ -39,13 +40,20 @@ class LeadFilterSet(SearchFilterSet):
     source_region = ScopedChoiceFilter(model=SourceRegion, label=_("来源地区"))
     mode = ScopedChoiceFilter(model=PromotionMode, label=_("招商方式"))
     stage = django_filters.ChoiceFilter(choices=LeadStage.choices, label=_("阶段"))
+    reached = django_filters.ChoiceFilter(choices=LeadStage.choices, label=_("已到阶段"), method="by_reached")
     likelihood = django_filters.ChoiceFilter(choices=Likelihood.choices, label=_("落地可能性"))
     stale = YesNoFilter(method="by_stale", label=_("久未跟进"))
     mine = YesNoFilter(method="by_owner", label=_("我负责的"))
 
     class Meta:
         model = Lead
-        fields = ["q", "city", "zone", "chain", "source_region", "mode", "stage", "likelihood", "stale", "mine"]
+        fields = [
+            *("q", "city", "zone", "chain", "source_region", "mode"),
+            *("stage", "reached", "likelihood", "stale", "mine"),
+        ]
+
+    def by_reached(self, queryset, name, value):
+        return queryset.filter(reached_q(value)) if value else queryset
 
     def by_stale(self, queryset, name, value):
         if value is None:

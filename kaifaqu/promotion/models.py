@@ -75,6 +75,12 @@ class LeadStage(models.TextChoices):
 STAGE_ORDER = [s.value for s in LeadStage]
 
 
+def reached_q(stage: str) -> Q:
+    """Leads at or beyond ``stage``. The funnel is cumulative everywhere it is shown: a signed lead has also been
+    contacted, visited and negotiated with, so it counts in every stage up to 签约."""
+    return Q(stage__in=STAGE_ORDER[STAGE_ORDER.index(stage) :])
+
+
 class Likelihood(models.TextChoices):
     HIGH = "high", _("高")
     MEDIUM = "medium", _("中")

@@ -12,7 +12,7 @@ from django.db.models import Count, Q, Sum
 
 from kaifaqu.lib.units import percent, wan_to_yi
 
-from .models import STAGE_ORDER, FollowUp, LeadStage, Trip
+from .models import STAGE_ORDER, FollowUp, LeadStage, Trip, reached_q
 
 GROUPS = {"zone": "zone", "chain": "chain", "mode": "mode", "source_region": "source_region", "city": "zone__city"}
 FUNNEL = [s for s in STAGE_ORDER]
@@ -62,7 +62,7 @@ def funnel(leads, start: datetime.date, end: datetime.date, group: str = "zone")
     """
     lookup = GROUPS[group]
     leads = leads.filter(first_contact_on__lte=end)
-    reached = {s: Q(stage__in=FUNNEL[FUNNEL.index(s) :]) for s in FUNNEL}
+    reached = {s: reached_q(s) for s in FUNNEL}
     signed = Q(project__signed_on__range=(start, end))
     terminated = Q(project__terminated_on__lte=end)
     rows: dict = defaultdict(Funnel)

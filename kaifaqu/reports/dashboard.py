@@ -15,10 +15,20 @@ from kaifaqu.approvals.models import Procedure
 from kaifaqu.approvals.services import compressible
 from kaifaqu.lib.units import percent
 from kaifaqu.projects import rates
-from kaifaqu.projects.models import AnnualPlan, Campaign, CampaignEntry, Problem, ProblemStatus, Project, Stage
+from kaifaqu.projects.models import (
+    AnnualPlan,
+    Campaign,
+    CampaignEntry,
+    EntryKind,
+    Problem,
+    ProblemCategory,
+    ProblemStatus,
+    Project,
+    Stage,
+)
 from kaifaqu.projects.stages import stage_expression
 from kaifaqu.projects.status import COLOURS, annotate_status
-from kaifaqu.promotion.models import Agreement, Lead, LeadStage
+from kaifaqu.promotion.models import Agreement, Lead, LeadStage, reached_q
 
 
 def url(name: str, **params) -> str:
@@ -74,13 +84,14 @@ def latest_round(user, unit, today: datetime.date):
         return None
     entries = narrow(CampaignEntry.objects.for_user(user).filter(campaign=campaign), unit, "project__")
     kinds = []
-    for kind in ("signed", "started", "producing"):
+    for kind in EntryKind:
         projects = Project.objects.filter(pk__in=entries.filter(kind=kind).values("project_id"))
         kinds.append(
             {
-                "kind": kind,
+                "kind": kind.value,
+                "label": str(kind.label),
                 "cohort": rates.cohort(projects, today),
-                "url": url("campaignentry_list", campaign=campaign.pk, kind=kind),
+                "url": url("campaignentry_list", campaign=campaign.pk, kind=kind.value),
             }
         )
     return {"campaign": campaign, "kinds": kinds, "url": reverse("campaign_detail", args=[campaign.pk])}
@@ -88,7 +99,7 @@ def latest_round(user, unit, today: datetime.date):
 
 def promotion(user, unit, today: datetime.date) -> dict:
     leads = narrow(Lead.objects.for_user(user), unit)
-    counts = dict(leads.values_list("stage").annotate(n=Count("pk")).order_by())
+    counts = leads.aggregate(**{s.value: Count("pk", filter=reached_q(s.value)) for s in LeadStage})
     year_start = today.replace(month=1, day=1)
     signed = narrow(Agreement.objects.for_user(user), unit, "lead__").filter(signed_on__range=(year_start, today))
     return {
@@ -96,8 +107,8 @@ def promotion(user, unit, today: datetime.date) -> dict:
             {
                 "stage": s.value,
                 "label": str(s.label),
-                "count": counts.get(s.value, 0),
-                "url": url("lead_list", stage=s.value, **_ids(unit)),
+                "count": counts[s.value],
+                "url": url("lead_list", reached=s.value, **_ids(unit)),
             }
             for s in LeadStage
         ],
@@ -126,8 +137,6 @@ def problems(user, unit, today: datetime.date) -> dict:
     items = narrow(Problem.objects.for_user(user), unit, "project__").exclude(status=ProblemStatus.CLOSED)
     overdue = Problem.overdue_q(today)
     by_category = items.values("category").annotate(n=Count("pk"), overdue=Count("pk", filter=overdue)).order_by()
-    from kaifaqu.projects.models import ProblemCategory
-
     labels = dict(ProblemCategory.choices)
     rows = [
         {

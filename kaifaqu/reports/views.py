@@ -93,6 +93,7 @@ def dashboard_page(request):
             for u in data["units"]
         ],
         "schedule": float(data["rates"].schedule),
+        "schedule_label": _("序时进度 %(s)s%%") % {"s": data["rates"].schedule},
         "funnel": [{"name": s["label"], "value": s["count"], "url": s["url"]} for s in data["promotion"]["stages"]],
         "problems": [
             {"name": r["label"], "value": r["open"], "overdue": r["overdue"], "url": r["url"]}
@@ -101,7 +102,7 @@ def dashboard_page(request):
         # The Shanxi map: cities coloured by investment completion rate (province view only).
         "map": [
             {
-                "name": f"{u.label}市",
+                "name": u.label,  # str(City), "太原市": the name the map's regions carry
                 "value": float(u.completion_rate) if u.completion_rate is not None else None,
                 "url": u.dashboard,
             }

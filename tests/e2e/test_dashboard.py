@@ -1,10 +1,12 @@
 """The dashboard in a real browser: charts render and a chart element drills down to its records."""
 
 import datetime
+import json
 import re
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import expect
 
 from kaifaqu.projects.models import AnnualPlan
@@ -54,3 +56,36 @@ def test_province_and_city_dashboards_render_with_the_map_and_drill_into_a_city(
     expect(city_page.locator("#chart-stages canvas")).to_have_count(1)
     expect(city_page.locator("#units-table")).to_contain_text(zone_a.name)
     city_page.context.close()
+
+
+def test_the_red_schedule_line_is_drawn_and_clicking_a_city_on_the_map_opens_its_dashboard(
+    page, login, province_user, zone_a
+):
+    """The map's regions are named as the cities are (no "大同市市"), so a click lands on that city's dashboard; the
+    rates chart's axis reaches the 序时进度 line even when every bar stops below it."""
+    started = f.ProjectFactory(zone=zone_a, name="甲项目", **f.reached("started", D(2025, 3, 1)))
+    AnnualPlan.objects.create(project=started, year=2025, kind="new_start", planned_investment=Decimal("1000"))
+    login(page, province_user)
+    page.goto("/dashboard/?year=2025&month=11")  # 序时进度 91.7%, nothing completed: the bar is at 0
+    expect(page.locator("#chart-units")).to_have_attribute("data-ready", "1")
+    line, top = page.evaluate(
+        """() => { const c = echarts.getInstanceByDom(document.getElementById("chart-units"));
+                   const mark = c.getOption().series[0].markLine;
+                   return [mark.data[0].yAxis, c.getModel().getComponent("yAxis").axis.scale.getExtent()[1]]; }"""
+    )
+    assert line == 91.7 and top >= 100
+    expect(page.locator("#chart-map")).to_have_attribute("data-ready", "1")
+    geo = json.loads((settings.BASE_DIR / "kaifaqu/static/vendor/echarts/map/shanxi.json").read_text())
+    city = str(zone_a.city)
+    centre = next(feat["properties"]["cp"] for feat in geo["features"] if feat["properties"]["name"] == city)
+    x, y = page.evaluate(
+        """(cp) => echarts.getInstanceByDom(document.getElementById("chart-map"))
+                          .convertToPixel({seriesIndex: 0}, cp)""",
+        centre,
+    )
+    page.locator("#chart-map").scroll_into_view_if_needed()
+    box = page.locator("#chart-map canvas").bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    expect(page).to_have_url(re.compile(rf"city={zone_a.city_id}\b"))
+    expect(page.locator("h1")).to_contain_text("工作看板")
+    expect(page.locator("#units-table")).to_contain_text(zone_a.name)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from kaifaqu.projects.models import AnnualPlan
+from kaifaqu.promotion.models import Lead
 from kaifaqu.testing import factories as f
 
 D = datetime.date
@@ -36,7 +37,12 @@ def test_zone_dashboard_counts_only_its_zone_and_links_to_the_records(client_for
     stages = {s["stage"]: s for s in data["stages"]}
     assert stages["started"]["count"] == 1 and stages["reserve"]["count"] == 1
     assert data["problems"]["overdue"] == 1
-    assert sum(s["count"] for s in data["promotion"]["stages"]) == 1
+    # The funnel is cumulative: the lead being visited was also a clue and was contacted.
+    funnel = {s["stage"]: s for s in data["promotion"]["stages"]}
+    assert [s["count"] for s in funnel.values()] == [1, 1, 1, 0, 0, 0]
+    listed = client_for(alice).get(funnel["contact"]["url"]).context["page"].object_list
+    assert [lead.company for lead in listed] == ["北京甲科技有限公司"]
+    assert not client_for(alice).get(funnel["negotiation"]["url"]).context["page"].object_list
     # The drill-down of the start-and-resumption rate lists exactly the project counted.
     listed = client_for(alice).get(r.context["drill"]["started_or_resumed"]).context["page"].object_list
     assert [p.name for p in listed] == ["甲项目"]
@@ -51,6 +57,18 @@ def test_province_dashboard_breaks_down_by_city(client_for, province_user, ledge
     assert units[str(city_b)].start_resume_rate == Decimal("100.0")
     r = client_for(province_user).get(reverse("dashboard"), {"year": 2025, "month": 9, "city": city_b.pk})
     assert r.context["data"]["rates"].new_planned == 1
+
+
+def test_dashboard_funnel_and_promotion_statistics_count_the_same_way(client_for, alice, zone_a):
+    from kaifaqu.promotion.stats import funnel
+
+    for stage in ("clue", "visit", "visit", "signed"):
+        f.LeadFactory(zone=zone_a, stage=stage, first_contact_on=datetime.date(2025, 2, 1))
+    r = client_for(alice).get(reverse("dashboard"), {"year": 2025, "month": 9})
+    shown = {s["stage"]: s["count"] for s in r.context["data"]["promotion"]["stages"]}
+    total, _ = funnel(Lead.objects.filter(zone=zone_a), datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
+    assert shown == total.reached
+    assert shown == {"clue": 4, "contact": 3, "visit": 3, "negotiation": 1, "signed": 1, "landed": 0}
 
 
 def test_dashboard_table_exports_to_excel(client_for, province_user, ledgers):
