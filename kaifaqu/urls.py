@@ -8,7 +8,7 @@ from rest_framework.routers import DefaultRouter
 from kaifaqu.approvals import api as approval_api
 from kaifaqu.approvals import resources as approval_resources
 from kaifaqu.approvals.views import public_progress
-from kaifaqu.core.views import home
+from kaifaqu.core.views import home, records
 from kaifaqu.enterprises.api import EnterpriseViewSet
 from kaifaqu.enterprises.resources import EnterpriseResource
 from kaifaqu.projects import api as project_api
@@ -89,6 +89,7 @@ for resource in (
 
 urlpatterns = [
     path("", home, name="home"),
+    path("records/", records, name="records"),
     path("progress/", public_progress, name="public_progress"),
     path("dashboard/", dashboard_page, name="dashboard"),
     path("accounts/", include("kaifaqu.accounts.urls")),

@@ -8,10 +8,11 @@ class Config(AppConfig):
     verbose_name = _("审批代办")
 
     def ready(self):
-        from kaifaqu.core.views import REMINDERS
+        from kaifaqu.core.home import PANELS, REMINDERS
 
-        from .views import calendar_reminder, commitment_reminder, overdue_reminder
+        from .views import calendar_reminder, commitment_reminder, home_panels, overdue_reminder
 
+        PANELS.append(home_panels)
         REMINDERS.append(overdue_reminder)
         REMINDERS.append(commitment_reminder)
         REMINDERS.append(calendar_reminder)

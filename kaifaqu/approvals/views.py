@@ -325,3 +325,31 @@ def calendar_reminder(request):
     label = text % {"y": gap.year, "n": gap.failing, "d": day}
     badge = _("%(n)s 项计时异常") % {"n": gap.failing} if gap.failing else _("%(d)s起") % {"d": day}
     return [(label, badge, reverse("calendaryear_list"))]
+
+
+def home_panels(request, today: datetime.date) -> list:
+    """To-do panels: a zone's procedures overdue or due soon; an agent's own open procedures with their clocks; an
+    enterprise's procedures in progress."""
+    from kaifaqu.core.home import Panel, Row
+
+    from .resources import clock_badge
+
+    role = scope_for(request.user).role
+    procedures = Procedure.objects.for_user(request.user).select_related("type", "project").prefetch_related("pauses")
+    if role == Role.ZONE:
+        records = procedures.filter(status_q("overdue", today) | status_q("due_soon", today))
+        key, title, url = "procedures_due", _("超期和即将到期的审批"), reverse("approvals_reminders")
+    elif role == Role.AGENT:
+        records = procedures.filter(status_q("open", today) | status_q("waiting", today))
+        key, title, url = "my_procedures", _("我代办的在办审批"), reverse("procedure_list") + "?status=open"
+    elif role == Role.ENTERPRISE:
+        records = procedures.filter(status_q("open", today) | status_q("waiting", today))
+        key, title, url = "my_procedures", _("我的在办审批"), reverse("approvals_mine")
+    else:
+        return []
+
+    def row(p):
+        return Row(p.type.name, reverse("procedure_detail", args=[p.pk]), p.project.name, clock_badge(p))
+
+    records = records.order_by("due_on", "pk")  # the nearest deadline first; not yet accepted (no date) last
+    return [Panel.of(key, title, records, url, row, order=5 if role == Role.AGENT else 15)]

@@ -55,7 +55,53 @@ MENU = [
             (_("重复招商"), "promotion_overlaps"),
         ],
     ),
+    (
+        _("统计与通报"),
+        [
+            (_("工作看板"), "dashboard"),
+            (_("月通报"), "bulletin_list"),
+            (_("台账总览"), "records"),
+        ],
+    ),
 ]
+# Pages that are not a register's list, and the roles they serve (a register's list is offered to whoever can see
+# some of its records: its queryset for the user is not empty by role).
+LEADERS = {"province", "city"}
+MANAGERS = LEADERS | {"zone"}
+PAGE_ROLES = {
+    "project_rates": MANAGERS,
+    "project_board": MANAGERS,
+    "approvals_agents": MANAGERS,
+    "approvals_stats": MANAGERS,
+    "approvals_reminders": MANAGERS | {"agent"},
+    "promotion_board": MANAGERS,
+    "promotion_funnel": MANAGERS,
+    "promotion_reserve": MANAGERS,
+    "promotion_map": MANAGERS,
+    "promotion_overlaps": LEADERS,
+    "dashboard": MANAGERS,
+}
+# An agent (代办员) files approvals on the investors' behalf: the menu is that work and the records it touches.
+AGENT_PAGES = {
+    *("procedure_list", "approvals_reminders", "servicelog_list", "bundle_list", "commitment_list"),
+    *("proceduretype_list", "holiday_list", "project_list", "problem_list", "enterprise_list", "records"),
+}
+
+
+def offered(user, role: str, name: str) -> bool:
+    """Whether the menu offers the page ``name`` to ``user``: only what the role can use."""
+    if role == "agent" and name not in AGENT_PAGES:
+        return False
+    if name in PAGE_ROLES:
+        return role in PAGE_ROLES[name]
+    from kaifaqu.core.views import REGISTRY
+
+    for resource in REGISTRY.values():
+        if name == f"{resource.slug()}_list":
+            return not resource.queryset(user).query.is_empty()
+    return True
+
+
 ENTERPRISE_MENU = [
     (_("我的审批进度"), [(_("我的审批进度"), "approvals_mine")]),
     (
@@ -71,8 +117,15 @@ def navigation(request):
 
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {"demo_mode": settings.KFQ_DEMO}
-    menu = ENTERPRISE_MENU if getattr(request.user, "role", "") == "enterprise" else MENU
-    sections = [(label, [(entry, reverse(name)) for entry, name in entries]) for label, entries in menu]
+    from kaifaqu.core.scoping import scope_for
+
+    role = scope_for(request.user).role
+    menu = ENTERPRISE_MENU if role == "enterprise" else MENU
+    sections = [
+        (label, [(entry, reverse(name)) for entry, name in entries if offered(request.user, role, name)])
+        for label, entries in menu
+    ]
+    sections = [(label, entries) for label, entries in sections if entries]
     path = request.path
     urls = [url for _s, entries in sections for _e, url in entries]
     matches = [url for url in urls if path == url or path.startswith(url)]

@@ -28,6 +28,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views import View
 
+from . import home as home_parts
 from .excel import XLSX_CONTENT_TYPE
 from .forms import add_errors, style_fields
 from .models import ChangeAction, ChangeRecord, related_names
@@ -533,13 +534,22 @@ class AutocompleteView(ResourceView):
         return JsonResponse({"results": results})
 
 
-# Reminder providers: callables (request) -> list of (label, count, url); apps register them in ready().
-REMINDERS: list = []
+@login_required
+def home(request):
+    """Each role's own home: the province and the cities their dashboard (``home.HOMES``), everyone else a to-do
+    list (``home.PANELS``); the reminders that concern the user on top of either."""
+    reminders = home_parts.reminders_for(request)
+    own = home_parts.HOMES.get(scope_for(request.user).role)
+    if own is not None:
+        return own(request, reminders)
+    today = timezone.localdate()
+    ctx = {"reminders": reminders, "panels": home_parts.panels_for(request, today), "title": _("工作台")}
+    return render(request, "core/home.html", ctx)
 
 
 @login_required
-def home(request):
-    """Counts of what the user can see, grouped by area, and the reminders that concern them."""
+def records(request):
+    """台账总览: counts of every kind of record the user can see, grouped by area."""
     groups: dict = {}
     for model, resource in REGISTRY.items():
         if getattr(model, "reference_data", False):  # catalogues and calendars are not work items
@@ -552,5 +562,4 @@ def home(request):
             {**card, "url": reverse(f"{resource.slug()}_list")}
         )
     cards = [(label, items) for label, items in groups.items()]
-    reminders = [item for provider in REMINDERS for item in provider(request) if item[1]]
-    return render(request, "core/home.html", {"groups": cards, "reminders": reminders, "title": _("工作台")})
+    return render(request, "core/records.html", {"groups": cards, "title": _("台账总览")})

@@ -8,8 +8,9 @@ class Config(AppConfig):
     verbose_name = _("重点项目")
 
     def ready(self):
-        from kaifaqu.core.views import REMINDERS
+        from kaifaqu.core.home import PANELS, REMINDERS
 
-        from .views import problem_reminder
+        from .views import home_panels, problem_reminder
 
         REMINDERS.append(problem_reminder)
+        PANELS.append(home_panels)

@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -45,6 +46,7 @@ class ProjectFilterSet(SearchFilterSet):
     figure = django_filters.ChoiceFilter(
         method="by_figure", choices=[(f, f) for f in FIGURES], label=_("统计口径"), widget=forms.HiddenInput
     )
+    report_due = YesNoFilter(method="by_report_due", label=_("待填报月报"))
     year = YearFilter(method="noop", widget=forms.HiddenInput, label=_("年度"))
     month = django_filters.NumberFilter(method="noop", widget=forms.HiddenInput)
 
@@ -62,7 +64,15 @@ class ProjectFilterSet(SearchFilterSet):
             "colour",
             "plan_year",
             "plan_kind",
+            "report_due",
         ]
+
+    def by_report_due(self, queryset, name, value):
+        """Projects whose report for the latest month due (the reporting period) is missing."""
+        if value is None:
+            return queryset
+        due = Project.report_due_q(rates.reporting_period(timezone.localdate()))
+        return queryset.filter(due) if value else queryset.exclude(due)
 
     def noop(self, queryset, name, value):
         return queryset
@@ -118,10 +128,17 @@ class ProblemFilterSet(SearchFilterSet):
     category = django_filters.ChoiceFilter(choices=ProblemCategory.choices, label=_("问题类别"))
     status = django_filters.ChoiceFilter(choices=ProblemStatus.choices, label=_("状态"))
     overdue = YesNoFilter(method="by_overdue", label=_("逾期"))
+    closed = YesNoFilter(method="by_closed", label=_("已销号"))
 
     class Meta:
         model = Problem
-        fields = ["q", "zone", "category", "status", "overdue"]
+        fields = ["q", "zone", "category", "status", "overdue", "closed"]
+
+    def by_closed(self, queryset, name, value):
+        if value is None:
+            return queryset
+        closed = Q(status=ProblemStatus.CLOSED)
+        return queryset.filter(closed) if value else queryset.exclude(closed)
 
     def by_overdue(self, queryset, name, value):
         if value is None:

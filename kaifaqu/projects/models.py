@@ -158,6 +158,16 @@ class Project(TrackedModel):
             ),
         ]
 
+    @staticmethod
+    def report_due_q(period) -> Q:
+        """The one definition of a monthly report that is due and missing (待填报): the project is in ``period``'s
+        year plan, started by the month's end and not terminated by then, and has no report for that month."""
+        return (
+            Q(plans__year=period.year, started_on__lte=period.end)
+            & ~Q(terminated_on__lte=period.end)
+            & ~Q(reports__month=period.last_month)
+        )
+
     def __str__(self):
         return self.name
 

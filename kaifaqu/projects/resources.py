@@ -5,7 +5,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from kaifaqu.approvals.models import Procedure
 from kaifaqu.core.views import Col, Related, Resource
+from kaifaqu.promotion.models import Lead
 
 from . import filters, forms, sheets
 from .models import (
@@ -107,6 +109,8 @@ class ProjectResource(Resource):
             "chart": chart,
             "problems": obj.problem_items.order_by("status", "deadline"),
             "entries": obj.campaign_entries.select_related("campaign"),
+            "leads": Lead.objects.for_user(request.user).filter(project=obj),
+            "procedure_count": Procedure.objects.for_user(request.user).filter(project=obj).count(),
             "today": today,
         }
 
@@ -215,6 +219,7 @@ class CampaignResource(Resource):
     sheet_class = sheets.CampaignSheet
     detail_template = "projects/campaign_detail.html"
     list_columns = [Col("held_on", link=True), Col("name", link=True), Col("level"), Col("city")]
+    related = [Related(_("活动项目"), "entries", ("project", "kind", "project.zone"))]
 
     @classmethod
     def detail_context(cls, obj, request):

@@ -10,10 +10,12 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import BooleanField, Case, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -309,3 +311,82 @@ def problem_reminder(request):
     """Home-page reminder: problems past their deadline and not closed out."""
     count = Problem.objects.for_user(request.user).filter(Problem.overdue_q(timezone.localdate())).count()
     return [(_("问题清单逾期未销号"), count, "/problems/?overdue=true")]
+
+
+def home_panels(request, today: datetime.date) -> list:
+    """To-do panels: a zone's reports to file and to review and its open problems; an enterprise's projects, the
+    reports it must file and its problems."""
+    from kaifaqu.core.home import Panel, Row
+    from kaifaqu.core.scoping import Role
+
+    from .models import ProblemStatus, ReportStatus
+    from .resources import colour_badge, stage_label
+
+    role = scope_for(request.user).role
+    if role not in (Role.ZONE, Role.ENTERPRISE):
+        return []
+    user = request.user
+    period = rates.reporting_period(today)
+    month = formats.date_format(period.last_month, "YEAR_MONTH_FORMAT")
+    projects = Project.objects.for_user(user).select_related("zone")
+    panels = []
+    if role == Role.ENTERPRISE:
+        mine = annotate_status(projects, today=today).order_by("name")
+        panels.append(
+            Panel.of(
+                "projects",
+                _("我的项目"),
+                mine,
+                reverse("project_list"),
+                lambda p: Row(p.name, reverse("project_detail", args=[p.pk]), str(stage_label(p)), colour_badge(p)),
+                order=10,
+            )
+        )
+    due = projects.filter(Project.report_due_q(period)).order_by("zone__name", "name")
+    panels.append(
+        Panel.of(
+            "reports_due",
+            _("待填报的月报(%(m)s)") % {"m": month},
+            due,
+            reverse("project_list") + "?report_due=true",
+            lambda p: Row(p.name, reverse("monthlyreport_add") + f"?project={p.pk}", p.zone.display_name),
+            order=20,
+        )
+    )
+    if role == Role.ZONE:
+        to_review = MonthlyReport.objects.for_user(user).filter(status=ReportStatus.SUBMITTED)
+        panels.append(
+            Panel.of(
+                "reports_to_review",
+                _("待审核的月报"),
+                to_review.select_related("project").order_by("month", "project__name"),
+                reverse("monthlyreport_list") + "?status=submitted",
+                lambda r: Row(
+                    r.project.name,
+                    reverse("monthlyreport_detail", args=[r.pk]),
+                    formats.date_format(r.month, "YEAR_MONTH_FORMAT"),
+                ),
+                order=30,
+            )
+        )
+    overdue = Problem.overdue_q(today)
+    problems = (
+        Problem.objects.for_user(user)
+        .exclude(status=ProblemStatus.CLOSED)
+        .select_related("project")
+        .annotate(late=Case(When(overdue, then=True), default=False, output_field=BooleanField()))
+        .order_by("deadline", "pk")
+    )
+
+    def problem_row(p):
+        badge = format_html('<span class="badge text-bg-danger">{}</span>', _("逾期")) if p.late else ""
+        detail = _("%(unit)s · 时限 %(d)s") % {"unit": p.owner_unit, "d": formats.date_format(p.deadline)}
+        text = f"{p.project.name}:{p.get_category_display()}"
+        return Row(text, reverse("problem_detail", args=[p.pk]), detail, badge)
+
+    panels.append(
+        Panel.of(
+            "problems", _("未销号的问题"), problems, reverse("problem_list") + "?closed=false", problem_row, order=40
+        )
+    )
+    return panels

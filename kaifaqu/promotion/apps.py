@@ -8,8 +8,9 @@ class Config(AppConfig):
     verbose_name = _("招商引资")
 
     def ready(self):
-        from kaifaqu.core.views import REMINDERS
+        from kaifaqu.core.home import PANELS, REMINDERS
 
-        from .views import stale_reminder
+        from .views import home_panels, stale_reminder
 
+        PANELS.append(home_panels)
         REMINDERS.append(stale_reminder)

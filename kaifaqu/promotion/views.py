@@ -12,9 +12,11 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -243,3 +245,21 @@ def stale_reminder(request):
     count = Lead.objects.for_user(request.user).filter(stale_q(), owner=request.user).count()
     label = _("我负责的招商线索久未跟进(超过%(d)s天)") % {"d": settings.KFQ_LEAD_STALE_DAYS}
     return [(label, count, "/leads/?stale=true&mine=true")]
+
+
+def home_panels(request, today) -> list:
+    """To-do panel of a zone: the leads still being courted that have gone quiet, the longest silent first."""
+    from kaifaqu.core.home import Panel, Row
+
+    if scope_for(request.user).role != Role.ZONE:
+        return []
+    leads = Lead.objects.for_user(request.user).filter(stale_q(today))
+    leads = leads.order_by(F("last_follow_up_on").asc(nulls_first=True), "first_contact_on", "pk")
+
+    def row(lead):
+        last = lead.last_follow_up_on or lead.first_contact_on
+        detail = _("最近跟进 %(d)s") % {"d": date_format(last)} if last else ""
+        return Row(lead.company, reverse("lead_detail", args=[lead.pk]), detail, "")
+
+    title = _("久未跟进的线索(超过%(d)s天)") % {"d": settings.KFQ_LEAD_STALE_DAYS}
+    return [Panel.of("stale_leads", title, leads, reverse("lead_list") + "?stale=true", row, order=60)]

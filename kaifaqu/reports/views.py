@@ -58,12 +58,14 @@ class DashboardForm(forms.Form):
 
 
 @login_required
-def dashboard_page(request):
+def dashboard_page(request, reminders=()):
+    """工作看板; the home of the province and the cities, with the reminders that concern them on top."""
     default = rates.reporting_period(timezone.localdate())
     refuse_outside_scope(request.user, request.GET, city=City, zone=Zone)
     form = DashboardForm({"year": default.year, "month": default.month, **request.GET.dict()}, user=request.user)
     if not form.is_valid():
-        return render(request, "reports/dashboard.html", {"form": form, "title": _("工作看板")}, status=400)
+        ctx = {"form": form, "title": _("工作看板"), "reminders": reminders}
+        return render(request, "reports/dashboard.html", ctx, status=400)
     cd = form.cleaned_data
     unit = {"city": cd.get("city"), "zone": cd.get("zone")}
     period = rates.Period(cd["year"], cd["month"])
@@ -114,6 +116,7 @@ def dashboard_page(request):
     ctx = {
         "form": form,
         "title": _("工作看板"),
+        "reminders": reminders,
         "period": period,
         "data": data,
         "charts": charts,

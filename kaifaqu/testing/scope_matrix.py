@@ -359,7 +359,7 @@ class Matrix:
     def home_counts(self, key) -> dict:
         home = self.world.home
         if key not in home:
-            ctx = self.as_(key).get(reverse("home")).context
+            ctx = self.as_(key).get(reverse("records")).context
             home[key] = {card["url"]: card["count"] for _label, cards in ctx["groups"] for card in cards}
         return home[key]
 

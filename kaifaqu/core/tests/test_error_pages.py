@@ -7,7 +7,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
-from kaifaqu.core import views as core_views
+from kaifaqu.core import home
 
 
 def boom(request):
@@ -17,7 +17,7 @@ def boom(request):
 @pytest.fixture
 def failing_home(monkeypatch):
     """The home page raises (one of its reminder providers fails)."""
-    monkeypatch.setattr(core_views, "REMINDERS", [boom])
+    monkeypatch.setattr(home, "REMINDERS", [boom])
 
 
 def test_a_server_error_is_a_chinese_500_page(client_for, alice, failing_home):

@@ -373,6 +373,7 @@ def _page_checks() -> list[Check]:
     checks.append(Check("dashboard:province:zone", "province", lambda w: reverse("dashboard") + f"?zone={w.zone.pk}"))
     for role in ("province", "city", "zone", "agent", "enterprise"):
         checks.append(Check(f"home:{role}", role, lambda w: reverse("home")))
+        checks.append(Check(f"records:{role}", role, lambda w: reverse("records")))
     return checks
 
 

@@ -66,6 +66,7 @@ STANDARD = ("list", "add", "import", "template", "autocomplete", "detail", "edit
 # that are not scoped (sign-in, API documentation, the public query with its code).
 SCOPE_PAGES = {
     "home",
+    "records",
     "dashboard",
     "project_rates",
     "project_board",

@@ -45,7 +45,7 @@ def test_an_enterprise_reads_no_bulletin(bulletins, client_for, enterprise_user)
     assert c.get(reverse("bulletin_autocomplete")).json() == {"results": []}
     rows = list(load_workbook(io.BytesIO(c.get(reverse("bulletin_list") + "?export=xlsx").content)).active.values)
     assert rows[1:] == []
-    home = c.get(reverse("home"))
+    home = c.get(reverse("records"))
     cards = [card["url"] for _label, group in home.context["groups"] for card in group]
     assert reverse("bulletin_list") not in cards and "别家企业的红色项目" not in home.content.decode()
     assert not Job.objects.exists()

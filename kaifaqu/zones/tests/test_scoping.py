@@ -115,7 +115,7 @@ class TestCities:
 
     def test_home_counts_are_scoped(self, client_for, alice, zone_a, zone_b):
         f.ParkFactory(zone=zone_b)
-        ctx = client_for(alice).get(reverse("home")).context
+        ctx = client_for(alice).get(reverse("records")).context
         counts = {str(card["title"]): card["count"] for _label, cards in ctx["groups"] for card in cards}
         assert counts["开发区"] == 1 and counts["园区"] == 0
 
