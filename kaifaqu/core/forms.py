@@ -2,6 +2,8 @@
 
 from django import forms
 
+from .fields import MonthInput
+
 
 def style_fields(form: forms.BaseForm) -> None:
     for field in form.fields.values():
@@ -13,7 +15,9 @@ def style_fields(form: forms.BaseForm) -> None:
         else:
             css = "form-control"
         w.attrs.setdefault("class", css)
-        if isinstance(w, forms.DateInput):
+        if isinstance(w, MonthInput):  # a month picker stays one (YYYY-MM)
+            w.format = "%Y-%m"
+        elif isinstance(w, forms.DateInput):
             w.input_type = "date"
             w.format = "%Y-%m-%d"
 

@@ -34,6 +34,9 @@ class TrackedModel(models.Model):
     derived_fields: tuple[str, ...] = ()
     # Machine columns (matching keys) that no page shows.
     internal_fields: tuple[str, ...] = ()
+    # The foreign key to the user who created the record (填报人, 提出人), set by the write that creates it: the
+    # app's service for a page or the API, the import for a sheet's new rows. None: not recorded.
+    created_by_field: str | None = None
 
     class Meta:
         abstract = True

@@ -55,7 +55,8 @@ def _report(fx):
 
 
 def _report_message(fx):
-    return f"开工至报告期累计应等于{clock.this_month() - datetime.timedelta(days=1):%Y-%m}累计 300"
+    last = clock.this_month() - datetime.timedelta(days=1)
+    return f"开工至报告期累计应等于{last.year}年{last.month}月累计 300"
 
 
 def _meeting(fx):
