@@ -9,6 +9,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .fields import MonthField, month_label
 from .scoping import ScopedManager
 
 
@@ -277,4 +278,7 @@ def display_stored(field, value, names: dict | None = None) -> str:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.BooleanField):
         return str(_("是") if value else _("否"))
+    if isinstance(field, MonthField):
+        with contextlib.suppress(ValidationError, TypeError):
+            return month_label(field.to_python(value))
     return str(value)

@@ -113,7 +113,7 @@ class MonthlyReportForm(ScopedModelForm):
             self.fields[name].help_text = _("留空则按上月累计加当月完成投资计算")
         if self.instance.pk is None:
             self.fields["month"].required = False
-            self.fields["month"].help_text = _("留空则为应报月份(第一个尚未填报的月份)")
+            self.fields["month"].help_text = _("留空则为应报月份(最近一次填报的下一个月)")
             if not self.is_bound:
                 self._prefill()
 

@@ -153,19 +153,15 @@ def expected_cumulative(field: str, prev: MonthlyReport | None, month: datetime.
 
 
 def month_due(project: Project, *, today: datetime.date | None = None) -> datetime.date | None:
-    """The month a new report of ``project`` is for: the first month from its start month that has no report,
-    up to the latest month that may be reported (:func:`last_reportable_month`); None if the project has not
-    started or every such month is reported."""
+    """The month a new report of ``project`` is for: the first month not yet reported after the ledger's
+    latest month (the start month when nothing is reported yet), if it may be reported on ``today``
+    (:func:`last_reportable_month`); None if the project has not started or is reported up to date. An earlier
+    month left out is still filed by choosing it."""
     if project.started_on is None:
         return None
-    last = last_reportable_month(today or timezone.localdate())
-    reported = set(MonthlyReport.objects.filter(project=project).values_list("month", flat=True))
-    month = first_of_month(project.started_on)
-    while month <= last:
-        if month not in reported:
-            return month
-        month = next_month(month)
-    return None
+    latest = MonthlyReport.objects.filter(project=project).order_by("-month").values_list("month", flat=True).first()
+    month = next_month(latest) if latest is not None else first_of_month(project.started_on)
+    return month if month <= last_reportable_month(today or timezone.localdate()) else None
 
 
 def previous_report(project: Project, month: datetime.date, *, exclude=None) -> MonthlyReport | None:

@@ -131,6 +131,7 @@ class ProblemSheet(SheetSpec):
         C("deadline"),
         C("progress_notes"),
         C("resolution"),
+        C("resolved_on"),
     ]
 
     def validate_rows(self, staged, header_of):
