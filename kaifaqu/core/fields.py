@@ -65,4 +65,5 @@ class MonthField(models.DateField):
     description = _("月份")
 
     def formfield(self, **kwargs):
-        return super().formfield(**{"form_class": MonthFormField, **kwargs})
+        # The model's help text says how the month is stored (该月1日); the month picker needs none.
+        return super().formfield(**{"form_class": MonthFormField, "help_text": "", **kwargs})
