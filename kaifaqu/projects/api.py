@@ -246,7 +246,10 @@ def _rates_fields(r, links):
 
 
 @extend_schema(
-    parameters=[OpenApiParameter(n, int, required=False) for n in ("year", "month", "city", "zone", "park", "chain")],
+    parameters=[
+        *(OpenApiParameter(n, int, required=False) for n in ("year", "month", "city", "zone", "park", "chain")),
+        OpenApiParameter("period", str, required=False, description="YYYY-MM: the year and month at once"),
+    ],
     responses={200: dict},
     description="三率 for the user's scope and a period (cumulative January..month). Rates are percentages with one "
     "decimal, null for an empty denominator; `projects` gives the drill-down list URL of each figure. `double_half` "

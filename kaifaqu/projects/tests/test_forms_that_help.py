@@ -295,3 +295,22 @@ def test_the_new_lead_form_offers_no_reason_for_moving_back(client_for, alice, z
     assert "stage_reason" not in c.get(reverse("lead_add")).context["form"].fields
     lead = f.LeadFactory(zone=zone_a, company="北京中科新材料有限公司")
     assert "stage_reason" in c.get(reverse("lead_edit", args=[lead.pk])).context["form"].fields
+
+
+# -- the period of the rates and the dashboard: one month picker ---------------------------------------
+@pytest.mark.parametrize("name", ["project_rates", "dashboard"])
+def test_the_rates_and_dashboard_pick_their_month_with_one_month_picker(name, client_for, alice):
+    c = client_for(alice)
+    text = page(c, reverse(name) + "?year=2025&month=6")  # links name the year and month
+    assert 'type="month"' in text and 'name="period"' in text and 'value="2025-06"' in text
+    r = c.get(reverse(name), {"period": "2025-03", "year": "2025", "month": "6"})  # the pick wins
+    assert r.status_code == 200
+    assert (r.context["period"].year, r.context["period"].month) == (2025, 3)
+    r = c.get(reverse(name), {"period": "2099-01"})
+    assert r.status_code == 400 and "未来月份" in r.content.decode()
+
+
+def test_the_rates_api_takes_the_month_as_yyyy_mm_too(client_for, alice):
+    r = client_for(alice).get("/api/rates/", {"period": "2025-03"})
+    assert r.status_code == 200, r.json()
+    assert r.json()["period"] == {"year": 2025, "month": 3}
