@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from .fields import MonthField
 from .scoping import may_change
 from .services import DeleteRefused, OutOfScope, delete_guarded, write_transaction
 
@@ -34,9 +35,22 @@ def to_drf(exc: DjangoValidationError) -> serializers.ValidationError:
     return serializers.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: exc.messages})
 
 
+class MonthSerializerField(serializers.DateField):
+    """A month: written as the date of its 1st day (as before); read as that date or as YYYY-MM (2026-11)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", [api_settings.DATE_INPUT_FORMATS[0], "%Y-%m"])
+        super().__init__(**kwargs)
+
+
 class ScopedModelSerializer(serializers.ModelSerializer):
     """Related-record fields accept only records in the user's scope; the model's ``full_clean``
     (field validators, ``clean()``, constraints) runs on every write, as it does for forms."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        MonthField: MonthSerializerField,
+    }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -37,6 +37,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from kaifaqu.lib.qeval import Unsupported, evaluate
 
+from .fields import MonthField, parse_month
 from .history import change_context, record_bulk, serialize
 from .models import ChangeAction, ChangeSource
 from .scoping import ScopedQuerySet, can_write, merge_links
@@ -129,6 +130,8 @@ class SheetColumn:
             return _("可选:") + "、".join(str(label) for _v, label in f.choices)
         if isinstance(f, models.BooleanField):
             return _("填写 是 或 否")
+        if isinstance(f, MonthField):
+            return _("月份,格式 YYYY-MM(如 2026-11)或该月1日")
         if isinstance(f, models.DateField):
             return _("日期,格式 YYYY-MM-DD")
         if isinstance(f, models.DecimalField):
@@ -193,6 +196,8 @@ class SheetColumn:
                 return False
             raise ValidationError(_("应填写 是 或 否"))
         if isinstance(f, models.DateField):
+            if isinstance(f, MonthField) and parse_month(text):
+                return parse_month(text)  # 2026-11: the month's 1st
             if isinstance(raw, datetime.datetime):
                 return raw.date()
             if isinstance(raw, datetime.date):
@@ -653,6 +658,10 @@ class SheetSpec:
                     changed.append(s)
             result.created, result.updated = len(new), len(changed)
             result.unchanged = len(staged) - len(new) - len(changed)
+            creator = getattr(self.model, "created_by_field", None)
+            if creator and getattr(self.user, "pk", None):
+                for s in new:
+                    setattr(s[1], creator, self.user)
             self.model._base_manager.bulk_create([s[1] for s in new], batch_size=500)
             if changed:
                 has_updated_at = any(f.name == "updated_at" for f in self.model._meta.concrete_fields)

@@ -2,6 +2,8 @@
 
 from django import forms
 
+from .fields import MonthFormField, MonthInput
+
 
 def style_fields(form: forms.BaseForm) -> None:
     for field in form.fields.values():
@@ -13,7 +15,9 @@ def style_fields(form: forms.BaseForm) -> None:
         else:
             css = "form-control"
         w.attrs.setdefault("class", css)
-        if isinstance(w, forms.DateInput):
+        if isinstance(w, MonthInput):  # a month picker stays one (YYYY-MM)
+            w.format = "%Y-%m"
+        elif isinstance(w, forms.DateInput):
             w.input_type = "date"
             w.format = "%Y-%m-%d"
 
@@ -88,3 +92,33 @@ def add_errors(form: forms.BaseForm, exc) -> None:
             except Exception:
                 label = field
         form.add_error(None, [f"{label}:{e}" for e in errors])
+
+
+def with_period(data):
+    """A year-and-month form's data with ``period`` (YYYY-MM, what its month picker shows) taken from ``year``
+    and ``month`` when the request names those (links and the API do) and not the period."""
+    if data is None or data.get("period"):
+        return data
+    year, month = str(data.get("year") or ""), str(data.get("month") or "")
+    if year.isdigit() and month.isdigit() and 1 <= int(month) <= 12:
+        data = {**(data.dict() if hasattr(data, "dict") else data), "period": f"{int(year):04d}-{int(month):02d}"}
+    return data
+
+
+def add_period_picker(form) -> None:
+    """One month picker (``period``, first) for a form of figures as of a month of a year: picking it sets
+    ``year`` and ``month`` (:func:`clean_period`), which stay as hidden fields under their names."""
+    form.fields["period"] = MonthFormField(label=form.fields["month"].label, required=False)
+    for name in ("year", "month"):
+        form.fields[name].widget = forms.HiddenInput()
+    form.order_fields(["period"])
+
+
+def clean_period(form, data: dict) -> dict:
+    """The picked month as ``year`` and ``month`` (their own errors give way to a valid pick)."""
+    period = data.get("period")
+    if period:
+        data["year"], data["month"] = period.year, period.month
+        for name in ("year", "month"):
+            form.errors.pop(name, None)
+    return data

@@ -9,6 +9,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .fields import MonthField, month_label
 from .scoping import ScopedManager
 
 
@@ -34,6 +35,9 @@ class TrackedModel(models.Model):
     derived_fields: tuple[str, ...] = ()
     # Machine columns (matching keys) that no page shows.
     internal_fields: tuple[str, ...] = ()
+    # The foreign key to the user who created the record (填报人, 提出人), set by the write that creates it: the
+    # app's service for a page or the API, the import for a sheet's new rows. None: not recorded.
+    created_by_field: str | None = None
 
     class Meta:
         abstract = True
@@ -274,4 +278,7 @@ def display_stored(field, value, names: dict | None = None) -> str:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.BooleanField):
         return str(_("是") if value else _("否"))
+    if isinstance(field, MonthField):
+        with contextlib.suppress(ValidationError, TypeError):
+            return month_label(field.to_python(value))
     return str(value)

@@ -30,6 +30,7 @@ from django.views import View
 
 from . import home as home_parts
 from .excel import XLSX_CONTENT_TYPE
+from .fields import MonthField, month_label
 from .forms import add_errors, style_fields
 from .models import ChangeAction, ChangeRecord, related_names
 from .scoping import can_write, may_change, scope_for, shares_scope
@@ -90,6 +91,25 @@ def format_value(value):
     if hasattr(value, "all") and callable(value.all):
         return "、".join(str(v) for v in value.all()) or "—"
     return str(value)
+
+
+def _model_field(model, dotted: str):
+    """The model field at the end of ``dotted`` (``project.zone.name``), or None."""
+    current, f = model, None
+    for part in dotted.split("."):
+        try:
+            f = current._meta.get_field(part)
+        except Exception:
+            return None
+        current = f.related_model if f.is_relation else current
+    return f
+
+
+def format_field(model, dotted: str, value):
+    """``format_value`` for the field ``dotted`` of ``model``: a month column reads 2026年11月."""
+    if isinstance(_model_field(model, dotted), MonthField) and isinstance(value, datetime.date):
+        return month_label(value)
+    return format_value(value)
 
 
 def object_url(obj) -> str | None:
@@ -258,7 +278,7 @@ class ListView(ResourceView):
             for c in cols:
                 value = c.render(obj) if c.render else display(obj, c.name)
                 link = object_url(obj) if c.link else (object_url(value) if isinstance(value, models.Model) else None)
-                cells.append((value if c.render else format_value(value), link))
+                cells.append((value if c.render else format_field(self.model, c.name, value), link))
             rows.append(cells)
         params = request.GET.copy()
         params.pop("page", None)
@@ -343,7 +363,7 @@ class DetailView(ResourceView):
         for name in names:
             value = display(obj, name)
             link = object_url(value) if isinstance(value, models.Model) else None
-            fields.append((_field_label(self.model, name), format_value(value), link))
+            fields.append((_field_label(self.model, name), format_field(self.model, name, value), link))
         related = []
         for r in self.resource.related:
             qs = getattr(obj, r.accessor).all()

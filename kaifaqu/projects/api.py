@@ -26,6 +26,7 @@ from .services import (
     check_meeting_projects,
     check_problem_delete,
     close_problem,
+    review_report,
     save_problem,
     save_project,
     save_report,
@@ -79,12 +80,13 @@ class MonthlyReportSerializer(ServiceSerializer):
             "progress",
             "problems",
             "status",
+            "entered_by",
             "reviewed_by",
             "reviewed_at",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["status", "reviewed_by", "reviewed_at", "created_at", "updated_at"]
+        read_only_fields = ["status", "entered_by", "reviewed_by", "reviewed_at", "created_at", "updated_at"]
 
     def write(self, instance, old):
         return save_report(instance, user=self.context["request"].user)
@@ -114,8 +116,9 @@ class ProblemSerializer(ServiceSerializer):
             "resolved_on",
             "closed_on",
             "closed_by",
+            "raised_by",
         ]
-        read_only_fields = ["status", "closed_on", "closed_by"]
+        read_only_fields = ["status", "closed_on", "closed_by", "raised_by"]
 
     def validate(self, attrs):
         wanted = self.initial_data.get("status") if hasattr(self.initial_data, "get") else None
@@ -161,7 +164,24 @@ ProjectViewSet = scoped_viewset(
 )
 SuspensionViewSet = scoped_viewset(resources.SuspensionResource, SuspensionSerializer, ["suspended_on"])
 AnnualPlanViewSet = scoped_viewset(resources.AnnualPlanResource, AnnualPlanSerializer, ["year", "planned_investment"])
-MonthlyReportViewSet = scoped_viewset(resources.MonthlyReportResource, MonthlyReportSerializer, ["month"])
+
+
+class MonthlyReportViewSet(scoped_viewset(resources.MonthlyReportResource, MonthlyReportSerializer, ["month"])):
+    @extend_schema(
+        request=None,
+        responses={200: MonthlyReportSerializer, 400: dict, 409: dict},
+        description="审核: the zone, city or province reviews a report; where the zone keeps the four-eyes rule "
+        "(双人复核) not the user who entered it. The same rules as the page's 审核通过.",
+    )
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        report = self.get_object()
+        self._require_change(report)
+        try:
+            report = review_report(report, user=request.user)
+        except ValidationError as exc:
+            raise to_drf(exc) from exc
+        return Response(self.get_serializer(report).data)
 
 
 class ProblemViewSet(scoped_viewset(resources.ProblemResource, ProblemSerializer, ["deadline"])):
@@ -226,7 +246,10 @@ def _rates_fields(r, links):
 
 
 @extend_schema(
-    parameters=[OpenApiParameter(n, int, required=False) for n in ("year", "month", "city", "zone", "park", "chain")],
+    parameters=[
+        *(OpenApiParameter(n, int, required=False) for n in ("year", "month", "city", "zone", "park", "chain")),
+        OpenApiParameter("period", str, required=False, description="YYYY-MM: the year and month at once"),
+    ],
     responses={200: dict},
     description="三率 for the user's scope and a period (cumulative January..month). Rates are percentages with one "
     "decimal, null for an empty denominator; `projects` gives the drill-down list URL of each figure. `double_half` "

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kaifaqu.core.fields import MONTH_INPUT_FORMATS, MonthInput
 from kaifaqu.core.filters import ScopedChoiceFilter, SearchFilterSet, YearFilter, YesNoFilter
 from kaifaqu.zones.models import City, IndustryChain, Park, Zone
 
@@ -111,9 +112,7 @@ class AnnualPlanFilterSet(SearchFilterSet):
 
 class MonthlyReportFilterSet(SearchFilterSet):
     search_fields = ("project__name", "project__code")
-    month = django_filters.DateFilter(
-        label=_("月份"), input_formats=["%Y-%m"], widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
-    )
+    month = django_filters.DateFilter(label=_("月份"), input_formats=MONTH_INPUT_FORMATS, widget=MonthInput)
     zone = ScopedChoiceFilter(field_name="project__zone", model=Zone, label=_("开发区"))
     status = django_filters.ChoiceFilter(choices=ReportStatus.choices, label=_("状态"))
 

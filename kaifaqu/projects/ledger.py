@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaifaqu.core.excel import RowError
+from kaifaqu.core.fields import month_label
 from kaifaqu.core.scoping import Role, scope_for
 
 from .models import MonthlyReport, ReportStatus
@@ -47,7 +48,7 @@ def ledger_errors(staged, header_of, user) -> list[RowError]:
                     RowError(
                         rownum,
                         header_of["month"],
-                        _("%(m)s 已锁定,只能通过更正修改数字") % {"m": inst.month.strftime("%Y-%m")},
+                        _("%(m)s 已锁定,只能通过更正修改数字") % {"m": month_label(inst.month)},
                     )
                 )
                 continue

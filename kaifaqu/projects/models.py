@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kaifaqu.core.fields import MonthField, month_label
 from kaifaqu.core.models import TrackedModel
 from kaifaqu.core.scoping import Role, ScopePaths
 from kaifaqu.enterprises.models import Enterprise
@@ -124,6 +125,9 @@ class Project(TrackedModel):
     constraint_fields = {
         "project_start_not_before_sign": "started_on",
         "project_termination_has_reason": "termination_reason",
+        "project_planned_start_not_before_sign": "planned_start_on",
+        "project_planned_production_not_before_start": "planned_production_on",
+        "project_planned_capacity_not_before_production": "planned_capacity_on",
     }
 
     class Meta:
@@ -155,6 +159,36 @@ class Project(TrackedModel):
                 condition=Q(terminated_on__isnull=True) | ~Q(termination_reason=""),
                 name="project_termination_has_reason",
                 violation_error_message=_("终止项目必须填写终止原因"),
+            ),
+            # The planned milestones follow each other as the actual ones do (an empty one is not compared).
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{later}__isnull": True})
+                    | Q(**{f"{earlier}__isnull": True})
+                    | Q(**{f"{later}__gte": F(earlier)}),
+                    name=name,
+                    violation_error_message=message,
+                )
+                for name, earlier, later, message in (
+                    (
+                        "project_planned_start_not_before_sign",
+                        "planned_sign_on",
+                        "planned_start_on",
+                        _("计划开工日期不能早于计划签约日期"),
+                    ),
+                    (
+                        "project_planned_production_not_before_start",
+                        "planned_start_on",
+                        "planned_production_on",
+                        _("计划投产日期不能早于计划开工日期"),
+                    ),
+                    (
+                        "project_planned_capacity_not_before_production",
+                        "planned_production_on",
+                        "planned_capacity_on",
+                        _("计划达效日期不能早于计划投产日期"),
+                    ),
+                )
             ),
         ]
 
@@ -315,7 +349,7 @@ class MonthlyReport(TrackedModel):
     """A project's investment for one month (reported as of the month's last day)."""
 
     project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.PROTECT, related_name="reports")
-    month = models.DateField(_("月份"), help_text=_("该月1日"))
+    month = MonthField(_("月份"), help_text=_("该月1日"))
     this_month = models.DecimalField(_("当月完成投资(万元)"), **MONEY)
     year_to_date = models.DecimalField(_("年初至报告期累计(万元)"), **MONEY)
     since_start = models.DecimalField(_("开工至报告期累计(万元)"), **MONEY)
@@ -331,10 +365,20 @@ class MonthlyReport(TrackedModel):
         related_name="+",
     )
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("填报人"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     scope_paths = ScopePaths.through("project")
     write_roles = (*ZONE_WRITERS, Role.ENTERPRISE)
     history_parent = "project"
+    created_by_field = "entered_by"
 
     constraint_fields = {"report_ytd_covers_month": "year_to_date", "report_since_start_covers_ytd": "since_start"}
 
@@ -362,7 +406,7 @@ class MonthlyReport(TrackedModel):
         ]
 
     def __str__(self):
-        return f"{self.project} {self.month:%Y-%m}"
+        return f"{self.project} {month_label(self.month)}"
 
     @property
     def lock_date(self) -> datetime.date:
@@ -576,12 +620,26 @@ class Problem(TrackedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提出人"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     scope_paths = ScopePaths.through("project")
     write_roles = (*ZONE_WRITERS, Role.ENTERPRISE)  # an enterprise raises its own; the zone closes out
     history_parent = "project"
+    created_by_field = "raised_by"
 
-    constraint_fields = {"problem_closed_needs_resolution": "resolution", "problem_deadline_after_raised": "deadline"}
+    constraint_fields = {
+        "problem_closed_needs_resolution": "resolution",
+        "problem_deadline_after_raised": "deadline",
+        "problem_resolved_not_before_raised": "resolved_on",
+    }
 
     class Meta:
         verbose_name = _("问题")
@@ -598,20 +656,21 @@ class Problem(TrackedModel):
                 name="problem_deadline_after_raised",
                 violation_error_message=_("办结时限不能早于提出日期"),
             ),
+            models.CheckConstraint(
+                condition=Q(resolved_on__isnull=True) | Q(resolved_on__gte=F("raised_on")),
+                name="problem_resolved_not_before_raised",
+                violation_error_message=_("解决日期不能早于提出日期"),
+            ),
         ]
 
     def __str__(self):
         return f"{self.project}:{self.get_category_display()}"
 
     def clean(self):
-        """The dates of a problem follow each other (the deadline rule is a constraint, see constraint_fields)."""
-        errors = {}
-        if self.raised_on and self.resolved_on and self.resolved_on < self.raised_on:
-            errors["resolved_on"] = _("解决日期不能早于提出日期")
+        """A problem is not resolved in the future (the order of its dates is a constraint each, see
+        constraint_fields: 办结时限 and 解决日期 not before 提出日期)."""
         if self.resolved_on and self.resolved_on > timezone.localdate():
-            errors["resolved_on"] = _("解决日期不能晚于今天")
-        if errors:
-            raise ValidationError(errors)
+            raise ValidationError({"resolved_on": _("解决日期不能晚于今天")})
 
     @staticmethod
     def overdue_q(day: datetime.date) -> Q:

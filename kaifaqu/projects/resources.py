@@ -5,7 +5,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+<<<<<<< HEAD
 from kaifaqu.approvals.models import Procedure
+=======
+from kaifaqu.core.fields import month_label
+>>>>>>> wt-forms
 from kaifaqu.core.views import Col, Related, Resource
 from kaifaqu.promotion.models import Lead
 
@@ -97,7 +101,7 @@ class ProjectResource(Resource):
             milestones.append({"stage": stage, "label": label, "planned": p, "actual": a, "late": late})
         reports = list(obj.reports.order_by("month").prefetch_related("corrections"))
         chart = {
-            "months": [r.month.strftime("%Y-%m") for r in reports],
+            "months": [month_label(r.month) for r in reports],
             "this_month": [str(r.this_month) for r in reports],
             "since_start": [str(r.since_start) for r in reports],
         }
@@ -155,7 +159,7 @@ class MonthlyReportResource(Resource):
     sheet_class = sheets.MonthlyReportSheet
     detail_template = "projects/report_detail.html"
     list_columns = [
-        Col("month", render=lambda r: r.month.strftime("%Y-%m"), link=True),
+        Col("month", render=lambda r: month_label(r.month), link=True),
         Col("project", sort="project__name"),
         Col("this_month"),
         Col("year_to_date"),
@@ -175,7 +179,13 @@ class MonthlyReportResource(Resource):
 
     @classmethod
     def detail_context(cls, obj, request):
-        return {"corrections": obj.corrections.select_related("corrected_by"), "locked": obj.is_locked}
+        from .services import may_review
+
+        return {
+            "corrections": obj.corrections.select_related("corrected_by"),
+            "locked": obj.is_locked,
+            "may_review": may_review(obj, request.user),  # not to whoever entered it (双人复核)
+        }
 
 
 class ProblemResource(Resource):
@@ -209,6 +219,12 @@ class ProblemResource(Resource):
             # Before the generic delete of the same path and name: an enterprise may not delete a problem.
             path("problems/<int:pk>/delete/", views.ProblemDeleteView.as_view(resource=cls), name="problem_delete"),
         ]
+
+    @classmethod
+    def detail_context(cls, obj, request):
+        from .services import may_close
+
+        return {"may_close": may_close(obj, request.user)}  # not to whoever raised it (双人复核)
 
 
 class CampaignResource(Resource):

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaifaqu.core.fields import month_label
 from kaifaqu.core.history import change_reason
 from kaifaqu.core.scoping import Role, scope_for
 from kaifaqu.core.services import Conflict, unchanged_since, write_transaction
@@ -125,11 +126,51 @@ def check_project(project: Project, old: Project | None, reason: str) -> None:
         first = project.reports.order_by("month").values_list("month", flat=True).first()
         if first is not None and (project.started_on is None or first_of_month(project.started_on) > first):
             raise ValidationError(
-                {"started_on": _("已填报 %(m)s 的月度投资,开工日期不能晚于该月或清空") % {"m": first.strftime("%Y-%m")}}
+                {"started_on": _("已填报 %(m)s 的月度投资,开工日期不能晚于该月或清空") % {"m": month_label(first)}}
             )
 
 
 # -- monthly reports ------------------------------------------------------------------------------
+CUMULATIVE = ("year_to_date", "since_start")  # the report's cumulative figures
+
+
+def last_reportable_month(today: datetime.date) -> datetime.date:
+    """The latest month a report may be filed for on ``today``: this month (a future month is refused)."""
+    return first_of_month(today)
+
+
+def expected_cumulative(field: str, prev: MonthlyReport | None, month: datetime.date, this_month):
+    """What the cumulative figure ``field`` of ``month``'s report adds up to with its month's ``this_month``: the
+    previous month's figure plus this month's (``prev`` is the report of the month before, if any); the
+    year-to-date figure of January is this month's alone. None where no rule fixes it (no previous month)."""
+    if this_month is None:
+        return None
+    if field == "year_to_date" and month.month == 1:
+        return this_month
+    if prev is not None and next_month(prev.month) == month:
+        return getattr(prev, field) + this_month
+    return None
+
+
+def month_due(project: Project, *, today: datetime.date | None = None) -> datetime.date | None:
+    """The month a new report of ``project`` is for: the first month not yet reported after the ledger's
+    latest month (the start month when nothing is reported yet), if it may be reported on ``today``
+    (:func:`last_reportable_month`); None if the project has not started or is reported up to date. An earlier
+    month left out is still filed by choosing it."""
+    if project.started_on is None:
+        return None
+    latest = MonthlyReport.objects.filter(project=project).order_by("-month").values_list("month", flat=True).first()
+    month = next_month(latest) if latest is not None else first_of_month(project.started_on)
+    return month if month <= last_reportable_month(today or timezone.localdate()) else None
+
+
+def previous_report(project: Project, month: datetime.date, *, exclude=None) -> MonthlyReport | None:
+    """The report of the month before ``month`` (the one the cumulative figures add up from), if filed."""
+    before = (month - datetime.timedelta(days=1)).replace(day=1)
+    reports = MonthlyReport.objects.filter(project=project, month=before)
+    return reports.exclude(pk=exclude).first() if exclude else reports.first()
+
+
 def check_report(report: MonthlyReport) -> None:
     """The ledger rules of one month's report, given the project's other months. Raises ValidationError."""
     others = MonthlyReport.objects.filter(project=report.project).exclude(pk=report.pk)
@@ -153,19 +194,19 @@ def report_errors(report: MonthlyReport, project: Project, prev, nxt, *, today=N
 
     if month.day != 1:
         add("month", _("月份应为该月1日"))
-    if month > first_of_month(today):
+    if month > last_reportable_month(today):
         add("month", _("不能填报未来月份"))
     if project.started_on is None:
         add("month", _("项目尚未开工,不能填报月度投资"))
     elif month < first_of_month(project.started_on):
-        add("month", _("报告月份早于项目开工月份(%(d)s)") % {"d": project.started_on.strftime("%Y-%m")})
+        add("month", _("报告月份早于项目开工月份(%(d)s)") % {"d": month_label(project.started_on)})
     if report.since_start is not None and report.since_start > project.total_investment:
         add(
             "since_start",
             _("开工至报告期累计(%(a)s 万元)超过项目总投资(%(b)s 万元);如总投资已调整,请先修改项目总投资并说明原因")
             % {"a": report.since_start, "b": project.total_investment},
         )
-    if month.month == 1 and report.year_to_date != report.this_month:
+    if month.month == 1 and report.year_to_date != expected_cumulative("year_to_date", None, month, report.this_month):
         add("year_to_date", _("1月的年初至报告期累计应等于当月完成投资"))
     if prev is not None:
         _check_pair(prev, report, add, neighbour=prev)
@@ -176,7 +217,7 @@ def report_errors(report: MonthlyReport, project: Project, prev, nxt, *, today=N
 
 def _check_pair(earlier: MonthlyReport, later: MonthlyReport, add, *, neighbour: MonthlyReport) -> None:
     """Cumulative figures never decrease; consecutive months add up. ``neighbour`` is the stored one."""
-    when = neighbour.month.strftime("%Y-%m")
+    when = month_label(neighbour.month)
     after_neighbour = neighbour is earlier
     bound = _("不能小于") if after_neighbour else _("不能大于")
     for field, label, same_year_only in (
@@ -191,18 +232,17 @@ def _check_pair(earlier: MonthlyReport, later: MonthlyReport, add, *, neighbour:
                 _("%(label)s%(bound)s%(m)s的 %(v)s 万元")
                 % {"label": label, "bound": bound, "m": when, "v": getattr(neighbour, field)},
             )
-        elif (
-            next_month(earlier.month) == later.month
-            and getattr(later, field) != getattr(earlier, field) + later.this_month
+        elif next_month(earlier.month) == later.month and getattr(later, field) != expected_cumulative(
+            field, earlier, later.month, later.this_month
         ):
             add(
                 field,
                 _("%(label)s应等于%(m)s累计 %(a)s 加%(n)s当月 %(b)s 万元")
                 % {
                     "label": label,
-                    "m": earlier.month.strftime("%Y-%m"),
+                    "m": month_label(earlier.month),
                     "a": getattr(earlier, field),
-                    "n": later.month.strftime("%Y-%m"),
+                    "n": month_label(later.month),
                     "b": later.this_month,
                 },
             )
@@ -233,29 +273,69 @@ def reviewed_message() -> str:
 
 
 def save_report(report: MonthlyReport, *, user) -> MonthlyReport:
-    """Create or change a report before its month is locked; afterwards only :func:`correct_report`."""
+    """Create or change a report before its month is locked; afterwards only :func:`correct_report`. A new
+    report records who entered it (the four-eyes rule of :func:`review_report` reads it)."""
     with write_transaction():
         stored = _lock_report(report)
-        if stored is not None:
+        if stored is None:
+            report.entered_by = user if getattr(user, "pk", None) else None
+        else:
+            report.entered_by_id = stored.entered_by_id  # who entered it stays who entered it
             moved = stored.month != report.month or stored.project_id != report.project_id
             if stored.is_locked and (moved or any(getattr(stored, f) != getattr(report, f) for f in FIGURES)):
                 raise ValidationError(
                     _("%(m)s 的报表已于 %(d)s 锁定,只能通过更正修改数字")
-                    % {"m": stored.month.strftime("%Y-%m"), "d": stored.lock_date},
+                    % {"m": month_label(stored.month), "d": stored.lock_date},
                     code="locked",
                 )
             if stored.status == ReportStatus.REVIEWED and scope_for(user).role == Role.ENTERPRISE:
                 raise ValidationError(reviewed_message(), code="reviewed")
+        # Reviewed in the same write (the admin's status field): the four-eyes rule of review_report.
+        newly_reviewed = stored is None or stored.status != ReportStatus.REVIEWED
+        if report.status == ReportStatus.REVIEWED and newly_reviewed and not may_review(report, user):
+            raise ValidationError(review_four_eyes_message(), code="four_eyes")
         check_report(report)
         report.save()
     return report
 
 
+# -- four eyes (双人复核): per zone (Zone.four_eyes), the one who entered or raised a record does not also
+# review or close it out. The pages do not offer them the action; every path that does it comes here.
+def four_eyes_applies(zone) -> bool:
+    return bool(zone is not None and zone.four_eyes)
+
+
+def may_review(report: MonthlyReport, user) -> bool:
+    """Whether ``user`` may review ``report`` under the four-eyes rule (not the one who entered it)."""
+    if not four_eyes_applies(report.project.zone):
+        return True
+    return report.entered_by_id is None or report.entered_by_id != getattr(user, "pk", None)
+
+
+def may_close(problem: Problem, user) -> bool:
+    """Whether ``user`` may confirm ``problem``'s 销号 under the four-eyes rule (not the one who raised it)."""
+    if not four_eyes_applies(problem.project.zone):
+        return True
+    return problem.raised_by_id is None or problem.raised_by_id != getattr(user, "pk", None)
+
+
+def review_four_eyes_message() -> str:
+    return _("双人复核:月度报表须由填报人以外的用户审核,您是该报表的填报人")
+
+
+def close_four_eyes_message() -> str:
+    return _("双人复核:问题销号须由提出人以外的用户确认,您是该问题的提出人")
+
+
 def review_report(report: MonthlyReport, *, user) -> MonthlyReport:
+    """审核: by the zone (not the enterprise), and under the zone's four-eyes rule not by whoever entered it."""
     if scope_for(user).role == Role.ENTERPRISE:
         raise ValidationError(_("报表由开发区审核"), code="review_role")
     with write_transaction():
-        _lock_report(report)
+        stored = _lock_report(report)
+        report.entered_by_id = stored.entered_by_id
+        if not may_review(report, user):
+            raise ValidationError(review_four_eyes_message(), code="four_eyes")
         report.status = ReportStatus.REVIEWED
         report.reviewed_by = user
         report.reviewed_at = timezone.now()
@@ -354,7 +434,7 @@ def _carry_forward(corrected: MonthlyReport, old: dict, ledger: list[MonthlyRepo
 def _carried_errors(report: MonthlyReport, project: Project) -> dict[str, list[str]]:
     """What moving a later month's cumulative figures can break (the rest of its rules are unchanged)."""
     errors: dict[str, list[str]] = {}
-    when = report.month.strftime("%Y-%m")
+    when = month_label(report.month)
     if report.year_to_date < report.this_month:
         errors.setdefault("year_to_date", []).append(
             _("更正后 %(m)s 的年初至报告期累计(%(v)s 万元)将小于其当月完成投资(%(t)s 万元)")
@@ -406,9 +486,14 @@ def save_problem(problem: Problem, *, user) -> Problem:
             unchanged_since(problem, stored)
             if stored.status == ProblemStatus.CLOSED and scope_for(user).role not in CLOSERS:
                 raise ValidationError(closed_message(), code="closed")
-            # The close-out is not edited here (the form and the API do not offer it): keep it as stored.
-            for name in ("status", "closed_by_id", "closed_on"):
+            # The close-out is not edited here (the form and the API do not offer it): keep it as stored, and
+            # who raised it stays who raised it.
+            for name in ("status", "closed_by_id", "closed_on", "raised_by_id"):
                 setattr(problem, name, getattr(stored, name))
+        else:
+            problem.raised_by = user if getattr(user, "pk", None) else None
+            if problem.status == ProblemStatus.CLOSED and not may_close(problem, problem.closed_by):
+                raise ValidationError(close_four_eyes_message(), code="four_eyes")  # raised closed (the admin)
         problem.save()
     return problem
 
@@ -428,6 +513,8 @@ def close_problem(problem: Problem, *, user, resolution: str | None = None) -> P
         stored = _lock_problem(problem)
         if stored.status == ProblemStatus.CLOSED:
             raise ValidationError(_("该问题已于 %(d)s 销号") % {"d": stored.closed_on}, code="closed")
+        if not may_close(stored, user):
+            raise ValidationError(close_four_eyes_message(), code="four_eyes")
         if resolution is not None and resolution.strip():
             stored.resolution = resolution.strip()
         if not stored.resolution.strip():

@@ -97,7 +97,7 @@ class MonthlyReportSheet(SheetSpec):
     key = ("project", "month")
     columns = [
         C("project", lookup="code", note="填写项目代码(YYYY-AAAAAA-II-TT-NNNNNN)"),
-        C("month", note="报告月份,填写该月1日,如 2025-09-01"),
+        C("month", note="报告月份,填写 YYYY-MM 或该月1日,如 2025-09 或 2025-09-01"),
         C("this_month"),
         C("year_to_date"),
         C("since_start"),
@@ -131,6 +131,7 @@ class ProblemSheet(SheetSpec):
         C("deadline"),
         C("progress_notes"),
         C("resolution"),
+        C("resolved_on"),
     ]
 
     def validate_rows(self, staged, header_of):

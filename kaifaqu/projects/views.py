@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kaifaqu.core.excel import table_workbook
-from kaifaqu.core.forms import add_errors, style_fields
+from kaifaqu.core.forms import add_errors, add_period_picker, clean_period, style_fields, with_period
 from kaifaqu.core.scoping import can_write, scope_for
 from kaifaqu.core.views import DeleteView, refuse_outside_scope, xlsx_response
 from kaifaqu.zones.models import City, IndustryChain, Park, Zone
@@ -54,13 +54,14 @@ class RatesForm(forms.Form):
     )
 
     def __init__(self, data, *, user):
-        super().__init__(data)
+        super().__init__(with_period(data))
         for name, model in (("city", City), ("zone", Zone), ("park", Park), ("chain", IndustryChain)):
             self.fields[name].queryset = model.objects.for_user(user).order_by("pk")
+        add_period_picker(self)
         style_fields(self)
 
     def clean(self):
-        data = super().clean()
+        data = clean_period(self, super().clean())
         year, month = data.get("year"), data.get("month")
         if year and month and datetime.date(year, month, 1) > timezone.localdate().replace(day=1):
             raise ValidationError(_("不能查询未来月份"))

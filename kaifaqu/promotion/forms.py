@@ -54,6 +54,8 @@ class LeadForm(ScopedModelForm):
         )
         for name in ("source_region", "mode"):
             self.fields[name].queryset = self.fields[name].queryset.filter(is_active=True)
+        if not self.instance.pk:
+            del self.fields["stage_reason"]  # the reason a lead moves back a stage: not of a new lead
         if not self.instance.pk and getattr(self.user, "zone_id", None):
             self.initial.setdefault("zone", self.user.zone_id)
             self.initial.setdefault("owner", self.user.pk)

@@ -1,4 +1,3 @@
-from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,12 +9,6 @@ from .models import Bulletin
 
 
 class BulletinForm(ScopedModelForm):
-    month = forms.DateField(
-        label=_("月份"),
-        input_formats=["%Y-%m", "%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
-    )
-
     class Meta:
         model = Bulletin
         fields = ["month", "level", "city"]

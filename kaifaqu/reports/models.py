@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kaifaqu.core.fields import MonthField, month_label
 from kaifaqu.core.models import TrackedModel
 from kaifaqu.core.scoping import Role, ScopePaths
 from kaifaqu.zones.models import City
@@ -30,7 +31,7 @@ class Bulletin(TrackedModel):
     exactly what was published; later corrections are listed beside it (reports/bulletin.py).
     """
 
-    month = models.DateField(_("月份"), help_text=_("该月1日"))
+    month = MonthField(_("月份"), help_text=_("该月1日"))
     level = models.CharField(_("范围"), max_length=16, choices=BulletinLevel.choices)
     city = models.ForeignKey(
         City, verbose_name=_("地市"), null=True, blank=True, on_delete=models.PROTECT, related_name="bulletins"
@@ -71,7 +72,7 @@ class Bulletin(TrackedModel):
 
     def __str__(self):
         scope = str(self.city) if self.city_id else str(_("全省"))
-        return f"{self.month:%Y年%m月} {scope}开发区建设月通报"
+        return f"{month_label(self.month)} {scope}开发区建设月通报"
 
     @classmethod
     def scope_q(cls, scope):

@@ -2,6 +2,7 @@ from django.urls import path
 
 from kaifaqu.core.excel import SheetColumn as C
 from kaifaqu.core.excel import SheetSpec
+from kaifaqu.core.fields import month_label
 from kaifaqu.core.filters import SearchFilterSet
 from kaifaqu.core.views import Col, Resource
 
@@ -32,7 +33,7 @@ class BulletinResource(Resource):
     sheet_class = BulletinSheet
     detail_template = "reports/bulletin_detail.html"
     list_columns = [
-        Col("month", render=lambda b: b.month.strftime("%Y-%m"), link=True),
+        Col("month", render=lambda b: month_label(b.month), link=True),
         Col("level"),
         Col("city"),
         Col("status"),

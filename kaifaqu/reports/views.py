@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from kaifaqu.core.excel import save_workbook, xlsx_row
-from kaifaqu.core.forms import style_fields
+from kaifaqu.core.forms import add_period_picker, clean_period, style_fields, with_period
 from kaifaqu.core.scoping import may_change
 from kaifaqu.core.views import refuse_outside_scope, xlsx_response
 from kaifaqu.projects import rates
@@ -42,13 +42,14 @@ class DashboardForm(forms.Form):
     )
 
     def __init__(self, data, *, user):
-        super().__init__(data)
+        super().__init__(with_period(data))
         self.fields["city"].queryset = City.objects.for_user(user)
         self.fields["zone"].queryset = Zone.objects.for_user(user)
+        add_period_picker(self)
         style_fields(self)
 
     def clean(self):
-        data = super().clean()
+        data = clean_period(self, super().clean())
         year, month = data.get("year"), data.get("month")
         if year and month and datetime.date(year, month, 1) > timezone.localdate().replace(day=1):
             raise ValidationError(_("不能查看未来月份"))

@@ -39,3 +39,22 @@ window.kfqText = function (value) {
   const entities = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"};
   return String(value == null ? "" : value).replace(/[&<>"']/g, c => entities[c]);
 };
+
+/* A new month's report: a cumulative figure (data-cumulative-base: the previous month's) follows this month's
+   figure as it is typed (base + this month), until the user types the cumulative figure themselves. The server
+   computes the same when the field is left empty, and the service checks it either way. */
+(function () {
+  "use strict";
+  const source = document.querySelector("input[data-cumulative-source]");
+  if (!source) return;
+  document.querySelectorAll("input[data-cumulative-base]").forEach(function (field) {
+    const base = Number(field.dataset.cumulativeBase);
+    let typed = field.value !== "";
+    field.addEventListener("input", function () { typed = field.value !== ""; });
+    source.addEventListener("input", function () {
+      if (typed) return;
+      const value = Number(source.value);
+      field.value = source.value === "" || Number.isNaN(value) ? "" : (Math.round((base + value) * 100) / 100).toFixed(2);
+    });
+  });
+})();

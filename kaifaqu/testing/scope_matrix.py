@@ -252,7 +252,11 @@ SPECS = {
         project_record(
             "monthlyreport",
             "projects.MonthlyReport",
-            extra=(("monthlyreport_correct", "get"), ("monthlyreport_review", "post")),
+            extra=(
+                ("monthlyreport_correct", "get"),
+                ("monthlyreport_review", "post"),
+                ("api-monthlyreport-review", "post"),
+            ),
         ),
         project_record("reportcorrection", "projects.ReportCorrection"),
         project_record("problem", "projects.Problem", extra=(("problem_close", "post"), ("api-problem-close", "post"))),

@@ -29,6 +29,7 @@ class ZoneSerializer(ScopedModelSerializer):
             "latitude",
             "source",
             "notes",
+            "four_eyes",
             "created_at",
             "updated_at",
         ]

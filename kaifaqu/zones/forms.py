@@ -27,6 +27,7 @@ class ZoneForm(ScopedModelForm):
             "latitude",
             "source",
             "notes",
+            "four_eyes",
         ]
 
 

@@ -77,6 +77,11 @@ class Zone(TrackedModel):
     )
     source = models.CharField(_("数据来源"), max_length=200, blank=True)
     notes = models.TextField(_("备注"), blank=True)
+    four_eyes = models.BooleanField(
+        _("双人复核"),
+        default=True,
+        help_text=_("开启后,月度报表须由填报人以外的用户审核,问题销号须由提出人以外的用户确认"),
+    )
 
     scope_paths = ScopePaths(city="city", zone="pk", enterprise="enterprise_links__enterprise")
     write_roles = (Role.PROVINCE, Role.CITY)

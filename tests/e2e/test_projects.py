@@ -82,3 +82,18 @@ def test_report_form_finds_the_project_by_typing(page, login, alice, projects):
     search.fill("碳纤维")
     select = page.locator("#id_project")
     expect(select.locator("option", has_text="高性能碳纤维项目")).to_have_count(1)
+
+
+def test_a_new_report_starts_at_the_month_due_and_adds_up_as_the_month_is_typed(page, login, alice, projects):
+    started, _ = projects  # reported up to 2025-09: YTD 900, since start 5,900
+    login(page, alice)
+    page.goto(f"/reports/add/?project={started.pk}")
+    expect(page.locator("#id_month")).to_have_attribute("type", "month")
+    expect(page.locator("#id_month")).to_have_value("2025-10")
+    page.locator("#id_this_month").fill("120")
+    expect(page.locator("#id_year_to_date")).to_have_value("1020.00")
+    expect(page.locator("#id_since_start")).to_have_value("6020.00")
+    page.locator("#id_since_start").fill("6100")  # typed by the user: no longer follows this month's figure
+    page.locator("#id_this_month").fill("130")
+    expect(page.locator("#id_year_to_date")).to_have_value("1030.00")
+    expect(page.locator("#id_since_start")).to_have_value("6100")

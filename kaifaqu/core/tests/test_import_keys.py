@@ -70,6 +70,7 @@ def world(zone_a):
 @BY
 @pytest.mark.parametrize(("slug", "who", "header", "row"), _dup_cases(), ids=[c[0] for c in _dup_cases()])
 def test_a_key_twice_in_one_file_is_refused_on_every_repeat(client_for, request, world, slug, who, header, row, api):
+    import kaifaqu.urls  # noqa: F401  (the resources register as the URLs are built: not order-dependent)
     from kaifaqu.core.views import REGISTRY
 
     model = next(m for m, r in REGISTRY.items() if r.slug() == slug)

@@ -55,7 +55,8 @@ def _report(fx):
 
 
 def _report_message(fx):
-    return f"开工至报告期累计应等于{clock.this_month() - datetime.timedelta(days=1):%Y-%m}累计 300"
+    last = clock.this_month() - datetime.timedelta(days=1)
+    return f"开工至报告期累计应等于{last.year}年{last.month}月累计 300"
 
 
 def _meeting(fx):
@@ -148,6 +149,25 @@ CASES = {
     ),
     "bundle": Case(_bundle, "alice", "status", "issued", "至少", cell="已同发"),
     "problem": Case(_problem, "alice", "deadline", D(2025, 2, 1), "办结时限不能早于提出日期"),
+    # 解决日期 before 提出日期 (a named constraint, as the deadline's)
+    "problem-resolved": Case(_problem, "alice", "resolved_on", D(2025, 2, 20), "解决日期不能早于提出日期"),
+    # the planned milestones in order, as the actual ones
+    "project-planned": Case(
+        _project,
+        "alice",
+        "planned_start_on",
+        D(2025, 5, 1),
+        "计划开工日期不能早于计划签约日期",
+        changes={"planned_sign_on": D(2025, 6, 1)},
+    ),
+    "project-planned-capacity": Case(
+        _project,
+        "alice",
+        "planned_capacity_on",
+        D(2026, 3, 1),
+        "计划达效日期不能早于计划投产日期",
+        changes={"planned_production_on": D(2026, 6, 1)},
+    ),
     "suspension": Case(_suspension, "alice", "resumed_on", D(2024, 11, 1), "复工日期不能早于停工日期"),
     "holiday": Case(_holiday, "province_user", "kind", "worked", "调休上班只能登记在周六或周日", cell="调休上班"),
     "trip": Case(_trip, "alice", "end_on", D(2025, 5, 1), "返回日期不能早于出发日期"),

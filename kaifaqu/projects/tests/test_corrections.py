@@ -95,7 +95,7 @@ def test_a_correction_that_would_break_a_later_month_writes_nothing_and_names_th
     before = figures(project)
     r = correct_march(client_for(alice), project)
     assert r.status_code == 400
-    assert "更正后 2025-01 的开工至报告期累计(700.00 万元)将超过项目总投资" in r.content.decode()
+    assert "更正后 2025年1月 的开工至报告期累计(700.00 万元)将超过项目总投资" in r.content.decode()
     assert figures(project) == before
     assert not ReportCorrection.objects.exists()
     assert not ChangeRecord.objects.filter(content_type__model="monthlyreport", action="update").exists()
@@ -103,7 +103,7 @@ def test_a_correction_that_would_break_a_later_month_writes_nothing_and_names_th
 
 def test_the_corrected_month_still_has_to_add_up_with_the_month_before(project, client_for, alice):
     r = correct_march(client_for(alice), project, year_to_date="400", since_start="400")  # Feb. 200 + March 150 = 350
-    assert r.status_code == 400 and "应等于2024-02累计 200.00 加2024-03当月 150" in r.content.decode(), r.context[
+    assert r.status_code == 400 and "应等于2024年2月累计 200.00 加2024年3月当月 150" in r.content.decode(), r.context[
         "form"
     ].errors
     assert not ReportCorrection.objects.exists()

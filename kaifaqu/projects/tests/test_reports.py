@@ -62,7 +62,7 @@ def form_errors(response) -> dict:
 
 # -- the ledger rules, through the form and the API ----------------------------------------------------
 BAD_REPORTS = {
-    "a month before the project started": ({"month": "2024-01"}, "month", "报告月份早于项目开工月份(2024-02)"),
+    "a month before the project started": ({"month": "2024-01"}, "month", "报告月份早于项目开工月份(2024年2月)"),
     "a project not started": ({"project": "not started"}, "month", "项目尚未开工,不能填报月度投资"),
     "a month already reported": ({"month": "2025-04"}, None, "该项目该月已填报"),
     "a negative amount": ({"this_month": "-5"}, "this_month", ("不能为负数", "大于或者等于 0")),
@@ -74,12 +74,12 @@ BAD_REPORTS = {
     "YTD not previous YTD plus this month": (
         {"year_to_date": "600"},
         "year_to_date",
-        "应等于2025-04累计 400.00 加2025-05当月 100",
+        "应等于2025年4月累计 400.00 加2025年5月当月 100",
     ),
     "a cumulative figure going down": (
         {"since_start": "1300", "year_to_date": "500"},
         "since_start",
-        "开工至报告期累计不能小于2025-04的 1400.00 万元",
+        "开工至报告期累计不能小于2025年4月的 1400.00 万元",
     ),
     "a future month": (
         {"month": lambda: next_month(clock.this_month()).strftime("%Y-%m"), "since_start": "9000"},
@@ -142,7 +142,7 @@ def test_a_report_must_fit_the_month_after_it_too(project, client_for, alice):
     data = report_data(project, month="2025-03", this_month="100", year_to_date="300", since_start="1450")
     r = client_for(alice).post(reverse("monthlyreport_add"), data)
     assert r.status_code == 400
-    assert mentions(form_errors(r)["since_start"], "不能大于2025-04的 1400.00 万元")
+    assert mentions(form_errors(r)["since_start"], "不能大于2025年4月的 1400.00 万元")
 
 
 def test_january_year_to_date_equals_the_month(project, client_for, alice):
@@ -197,7 +197,7 @@ BAD_ROWS = {
     # Next month, with figures that would be right for it (in January the year to date starts again).
     "a future month": (lambda: future_row(), "月份", "不能填报未来月份"),
     "YTD not previous YTD plus this month": (["2026-03-01", 100, 999, 2600], "年初至报告期累计(万元)", "应等于"),
-    "a cumulative figure going down": (["2026-03-01", 100, 300, 2000], "开工至报告期累计(万元)", "不能小于2026-02"),
+    "a cumulative figure going down": (["2026-03-01", 100, 300, 2000], "开工至报告期累计(万元)", "不能小于2026年2月"),
 }
 
 
@@ -287,7 +287,7 @@ def test_editing_the_figures_of_a_locked_month_is_refused(locked, client_for, al
     data = report_data(locked.project, month="2024-03", this_month="150", year_to_date="250", since_start="250")
     r = client_for(alice).post(reverse("monthlyreport_edit", args=[locked.pk]), data)
     assert r.status_code == 400
-    assert mentions(form_errors(r)["__all__"], "2024-03 的报表已于 2024-04-05 锁定,只能通过更正修改数字")
+    assert mentions(form_errors(r)["__all__"], "2024年3月 的报表已于 2024-04-05 锁定,只能通过更正修改数字")
     locked.refresh_from_db()
     assert (locked.this_month, locked.year_to_date, locked.since_start) == (100, 200, 200)
     r = client_for(alice).patch(
