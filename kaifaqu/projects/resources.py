@@ -5,11 +5,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-<<<<<<< HEAD
 from kaifaqu.approvals.models import Procedure
-=======
 from kaifaqu.core.fields import month_label
->>>>>>> wt-forms
 from kaifaqu.core.views import Col, Related, Resource
 from kaifaqu.promotion.models import Lead
 
