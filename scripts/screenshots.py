@@ -18,7 +18,7 @@ from kaifaqu.demo.builder import DEMO_PASSWORD, DEMO_USERS  # noqa: E402
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 SIZES = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
-PAGES = {"home": "/", "dashboard": "/dashboard/"}
+PAGES = {"home": "/", "dashboard": "/dashboard/", "projects": "/projects/"}
 
 
 def wait_for(base: str, seconds: int = 60) -> None:

@@ -24,9 +24,11 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.views import View
+
+from kaifaqu.lib.units import tidy
 
 from . import home as home_parts
 from .excel import XLSX_CONTENT_TYPE
@@ -83,9 +85,9 @@ def format_value(value):
     if isinstance(value, bool):
         return _("是") if value else _("否")
     if isinstance(value, Decimal):
-        return number_format(value, decimal_pos=None, use_l10n=True, force_grouping=True)
+        return number_format(tidy(value), decimal_pos=None, use_l10n=True, force_grouping=True)
     if isinstance(value, datetime.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return date_format(timezone.localtime(value), "DATETIME_FORMAT")
     if isinstance(value, datetime.date):
         return value.isoformat()
     if hasattr(value, "all") and callable(value.all):
@@ -300,8 +302,10 @@ class ListView(ResourceView):
             )
         export_params = params.copy()
         export_params["export"] = "xlsx"
+        visible = {f.name for f in fs.form.visible_fields()} if fs is not None else set()
         ctx = self.base_context(
             filterset=fs,
+            active_filters=sum(1 for k, v in request.GET.items() if k in visible and v),
             headers=headers,
             rows=rows,
             page=page,

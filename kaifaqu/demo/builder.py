@@ -64,6 +64,12 @@ def build(*, synthetic_enterprises: int = 300, seed: int = 2026) -> dict:
                 ),
             )
         zones = {z.name: z for z in Zone.objects.all()}
+        for name, (lng, lat) in seeds.COORDINATES.items():
+            zone = zones.get(name)
+            if zone is not None and zone.longitude is None:
+                zone.longitude, zone.latitude = Decimal(lng), Decimal(lat)
+                zone.source = ";".join(filter(None, [zone.source, "坐标为县(市、区)驻地附近的示意位置"]))
+                zone.save()
         for zone_name, parks in seeds.PARKS.items():
             for park in parks:
                 Park.objects.get_or_create(zone=zones[zone_name], name=park, defaults={"notes": seeds.SEED_002})
@@ -90,6 +96,26 @@ def build(*, synthetic_enterprises: int = 300, seed: int = 2026) -> dict:
             )
             if created:
                 EnterpriseZone.objects.create(enterprise=ent, zone=zone)
+    # The demo users first: the demo agent then works in 云冈's agency centre and is assigned procedures.
+    with transaction.atomic(), change_context(source=ChangeSource.COMMAND):
+        users = []
+        for username, full_name, role, city, zone, enterprise, staff in DEMO_USERS:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults=dict(
+                    full_name=full_name,
+                    role=role,
+                    is_staff=staff,
+                    is_superuser=staff,
+                    city=cities.get(city) if city else None,
+                    zone=Zone.objects.get(name=zone) if zone else None,
+                    enterprise=Enterprise.objects.get(name=enterprise) if enterprise else None,
+                ),
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            users.append((username, full_name, user.get_role_display(), user.scope_label))
     counts = synthetic.generate(
         zones=Zone.objects.count(), enterprises=synthetic_enterprises, seed=seed, source="演示数据(合成)"
     )
@@ -112,25 +138,39 @@ def build(*, synthetic_enterprises: int = 300, seed: int = 2026) -> dict:
             _yungang_jingjinji(rng)
             _published_bulletin()
     with transaction.atomic(), change_context(source=ChangeSource.COMMAND):
-        users = []
-        for username, full_name, role, city, zone, enterprise, staff in DEMO_USERS:
-            user, created = User.objects.get_or_create(
-                username=username,
-                defaults=dict(
-                    full_name=full_name,
-                    role=role,
-                    is_staff=staff,
-                    is_superuser=staff,
-                    city=cities.get(city) if city else None,
-                    zone=Zone.objects.get(name=zone) if zone else None,
-                    enterprise=Enterprise.objects.get(name=enterprise) if enterprise else None,
-                ),
-            )
-            if created:
-                user.set_password(DEMO_PASSWORD)
-                user.save()
-            users.append((username, full_name, user.get_role_display(), user.scope_label))
+        _enterprise_clock(rng)
     return {"users": users, "synthetic": counts}
+
+
+def _enterprise_clock(rng: random.Random) -> None:
+    """The demo enterprise follows at least one running clock: a filing of its project under construction, accepted
+    a few working days ago and handled by the zone's demo agent."""
+    from kaifaqu.approvals import calendar as holiday_calendar
+    from kaifaqu.approvals.models import Procedure, ProcedureType
+    from kaifaqu.approvals.services import save_procedure, status_q
+
+    enterprise_name = next(e for *_u, e, _s in DEMO_USERS if e)
+    today = timezone.localdate()
+    projects = Project.objects.filter(enterprise__name=enterprise_name)
+    if Procedure.objects.filter(project__in=projects).filter(status_q("open", today)).exists():
+        return
+    project = projects.filter(started_on__isnull=False).order_by("-started_on").first() or projects.first()
+    if project is None:
+        return
+    taken = project.procedures.values("type")
+    kind = ProcedureType.objects.filter(day_kind="working").exclude(pk__in=taken).order_by("stage", "pk").first()
+    if kind is None:
+        return
+    cal = holiday_calendar.current()
+    accepted, back = today, min(5, max(kind.limit_days - 3, 0))  # a few working days ago, well inside the limit
+    while back:
+        accepted -= datetime.timedelta(days=1)
+        back -= cal.is_workday(accepted)
+    while not cal.is_workday(accepted):
+        accepted -= datetime.timedelta(days=1)
+    agent_name = next(username for username, _n, role, *_rest in DEMO_USERS if role == Role.AGENT)
+    agent = User.objects.filter(username=agent_name, zone=project.zone).first()
+    save_procedure(Procedure(project=project, type=kind, applied_on=accepted, accepted_on=accepted, agent=agent))
 
 
 def _seed_projects(rng: random.Random) -> None:

@@ -26,3 +26,12 @@ def percent(numerator, denominator, places: int = 1) -> Decimal | None:
     if not denominator:
         return None
     return quantize(Decimal(numerator) * 100 / Decimal(denominator), places)
+
+
+def tidy(value: Decimal) -> Decimal:
+    """``value`` without the zeros an aggregate leaves past the second decimal (17510.59000000000 → 17510.59);
+    significant digits are kept (a rate of 0.125 stays 0.125)."""
+    if value.as_tuple().exponent >= -2 or not value.is_finite():
+        return value
+    short = value.quantize(Decimal("0.01"))
+    return short if short == value else value.normalize()

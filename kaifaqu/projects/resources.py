@@ -232,7 +232,7 @@ class CampaignResource(Resource):
     sheet_class = sheets.CampaignSheet
     detail_template = "projects/campaign_detail.html"
     list_columns = [Col("held_on", link=True), Col("name", link=True), Col("level"), Col("city")]
-    related = [Related(_("活动项目"), "entries", ("project", "kind", "project.zone"))]
+    related = [Related(_("活动项目"), "entries", ("project", "kind"))]
 
     @classmethod
     def detail_context(cls, obj, request):

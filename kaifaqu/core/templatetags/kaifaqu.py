@@ -1,4 +1,7 @@
+from decimal import Decimal
+
 from django import template
+from django.utils.formats import number_format
 
 from kaifaqu.core.fields import month_label as _month_label
 
@@ -15,3 +18,12 @@ def get_item(mapping, key):
 def month_label(day):
     """``{{ report.month|month_label }}`` — a month as pages show it: 2026年11月."""
     return _month_label(day)
+
+
+@register.filter
+def wan(amount):
+    """``{{ plan.planned_investment|wan }}`` — an amount in 万元 as pages show it: 17510.59 (two decimals; grouped
+    as the language groups numbers, which Chinese statistics do not)."""
+    if amount is None or amount == "":
+        return "—"
+    return number_format(Decimal(amount), decimal_pos=2, use_l10n=True, force_grouping=True)

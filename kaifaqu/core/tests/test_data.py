@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 
 from kaifaqu.accounts.models import User
 from kaifaqu.demo import synthetic
@@ -37,6 +38,14 @@ def test_demo_database_has_seed_records_and_a_user_for_every_role(db):
     assert Park.objects.filter(zone__name="高平经济技术开发区").count() >= 5
     huayang = Enterprise.objects.get(name="山西华阳碳材科技有限公司")
     assert creditcode.is_valid(huayang.credit_code) and "演示数据" in huayang.source
+    # The demo agent has procedures assigned, some of them open; the demo enterprise follows a running clock.
+    from kaifaqu.approvals.models import Procedure
+    from kaifaqu.approvals.services import status_q
+
+    open_now = status_q("open", timezone.localdate())
+    mine = Procedure.objects.filter(agent__username="yungang_daiban")
+    assert mine.exists() and mine.filter(open_now).exists()
+    assert Procedure.objects.filter(project__enterprise=huayang).filter(open_now).exists()
     call_command("build_demo", "--synthetic-enterprises", "0", stdout=io.StringIO())  # re-runnable
     assert Enterprise.objects.filter(name="山西华阳碳材科技有限公司").count() == 1
 
@@ -63,3 +72,50 @@ def test_synthetic_data_is_deterministic_and_valid():
     assert first == second and first != other
     assert len(first[1]) == 60 and len(first[0]) == 200
     assert all(creditcode.is_valid(code) for _n, code, _i in first[0])
+
+
+def _regions() -> dict[str, list[list[tuple[float, float]]]]:
+    """The outer rings of the Shanxi map's city regions, decoded from ECharts' compressed GeoJSON."""
+    import json
+
+    from django.conf import settings
+
+    geo = json.loads((settings.BASE_DIR / "kaifaqu/static/vendor/echarts/map/shanxi.json").read_text())
+    regions = {}
+    for feature in geo["features"]:
+        g = feature["geometry"]
+        polygons = [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"]
+        offsets = [g["encodeOffsets"]] if g["type"] == "Polygon" else g["encodeOffsets"]
+        rings = []
+        for polygon, offset in zip(polygons, offsets, strict=True):
+            encoded, (x, y) = polygon[0], offset[0]
+            ring = []
+            for i in range(0, len(encoded), 2):
+                dx, dy = ord(encoded[i]) - 64, ord(encoded[i + 1]) - 64
+                x += (dx >> 1) ^ -(dx & 1)
+                y += (dy >> 1) ^ -(dy & 1)
+                ring.append((x / 1024, y / 1024))
+            rings.append(ring)
+        regions[feature["properties"]["name"]] = rings
+    return regions
+
+
+def _inside(point, ring) -> bool:
+    x, y = point
+    crossings = False
+    for (x1, y1), (x2, y2) in zip(ring, ring[-1:] + ring[:-1], strict=True):
+        if (y1 > y) != (y2 > y) and x < (x2 - x1) * (y - y1) / (y2 - y1) + x1:
+            crossings = not crossings
+    return crossings
+
+
+def test_every_demo_zone_is_placed_inside_its_own_city_on_the_map():
+    from kaifaqu.demo import seeds
+
+    regions = _regions()
+    city = {name: f"{c}市" for name, _short, c, *_rest in seeds.ZONES}
+    city |= {"山西转型综合改革示范区": "太原市", "山西朔州经济开发区": "朔州市"}
+    for zone, (lng, lat) in seeds.COORDINATES.items():
+        point = (float(lng), float(lat))
+        found = [name for name, rings in regions.items() if any(_inside(point, r) for r in rings)]
+        assert found == [city[zone]], f"{zone} at {point} falls in {found}, not {city[zone]}"

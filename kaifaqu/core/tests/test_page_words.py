@@ -125,3 +125,25 @@ def test_the_reader_flags_english_none_and_timestamps_but_not_values():
     page.feed('<p title="Status">由 None 发布于 2026-12-02 10:00</p><p>查询码:<code>Z6WN6UHN</code> 共 3 个 PDF</p>')
     faults = _faults("\n".join(page.text), set())
     assert [f.split(" in ")[0] for f in faults] == ["English “Status”", "None", "ISO timestamp “2026-12-02 10:00”"]
+
+
+def test_amounts_and_moments_are_shown_as_a_chinese_page_needs(db, client_for, alice, zone_a):
+    """A summed amount loses the zeros the database leaves (17510.59000000000), an amount in 万元 has two decimals
+    (written as Chinese statistics write it, without thousands separators), and a moment is in the Chinese date
+    format, never ISO."""
+    import datetime
+    from decimal import Decimal
+
+    from django.template import Context, Template
+    from django.utils import timezone
+
+    from kaifaqu.core.views import format_value
+
+    assert format_value(Decimal("17510.59000000000")) == "17510.59"
+    moment = timezone.make_aware(datetime.datetime(2026, 12, 2, 9, 5))
+    shown = format_value(moment)
+    assert "2026年12月2日" in shown and not ISO_TIME.search(shown)
+    page = Template("{% load kaifaqu %}{{ a|wan }} {{ b|wan }} {{ c|wan }}").render(
+        Context({"a": Decimal("17510.59000000000"), "b": Decimal("1000"), "c": None})
+    )
+    assert page == "17510.59 1000.00 —"
