@@ -1,3 +1,5 @@
+import functools
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -94,12 +96,16 @@ def offered(user, role: str, name: str) -> bool:
         return False
     if name in PAGE_ROLES:
         return role in PAGE_ROLES[name]
+    resource = _list_resources().get(name)
+    return resource is None or not resource.queryset(user).query.is_empty()
+
+
+@functools.cache
+def _list_resources() -> dict:
+    """List URL name → its register's resource (the registry is complete once the URLs are loaded)."""
     from kaifaqu.core.views import REGISTRY
 
-    for resource in REGISTRY.values():
-        if name == f"{resource.slug()}_list":
-            return not resource.queryset(user).query.is_empty()
-    return True
+    return {f"{resource.slug()}_list": resource for resource in REGISTRY.values()}
 
 
 ENTERPRISE_MENU = [
