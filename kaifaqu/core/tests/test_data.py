@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from kaifaqu.accounts.models import User
@@ -42,7 +43,13 @@ def test_demo_database_has_seed_records_and_a_user_for_every_role(db):
     from kaifaqu.approvals.models import Procedure
     from kaifaqu.approvals.services import status_q
 
-    open_now = status_q("open", timezone.localdate())
+    from kaifaqu.approvals import calendar as holiday_calendar
+
+    today = timezone.localdate()
+    open_now = status_q("open", today)
+    if today.year not in holiday_calendar.current().years:
+        # Early in a year whose holidays are not entered yet, an unfinished clock waits for the calendar and says so.
+        open_now = status_q("error", today) & Q(clock_error__contains=f"{today.year}年")
     mine = Procedure.objects.filter(agent__username="yungang_daiban")
     assert mine.exists() and mine.filter(open_now).exists()
     assert Procedure.objects.filter(project__enterprise=huayang).filter(open_now).exists()
