@@ -40,10 +40,9 @@ def test_demo_database_has_seed_records_and_a_user_for_every_role(db):
     huayang = Enterprise.objects.get(name="山西华阳碳材科技有限公司")
     assert creditcode.is_valid(huayang.credit_code) and "演示数据" in huayang.source
     # The demo agent has procedures assigned, some of them open; the demo enterprise follows a running clock.
+    from kaifaqu.approvals import calendar as holiday_calendar
     from kaifaqu.approvals.models import Procedure
     from kaifaqu.approvals.services import status_q
-
-    from kaifaqu.approvals import calendar as holiday_calendar
 
     today = timezone.localdate()
     open_now = status_q("open", today)
