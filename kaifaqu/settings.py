@@ -233,6 +233,11 @@ KFQ_DUE_SOON_DAYS = int(os.environ.get("KFQ_DUE_SOON_DAYS", "3"))
 KFQ_LEAD_STALE_DAYS = int(os.environ.get("KFQ_LEAD_STALE_DAYS", "30"))
 # The demo database says so on every page (set by the run command).
 KFQ_DEMO = _env_bool("KFQ_DEMO")
+# The office that issues the monthly bulletin (its red 版头 and 落款), province and city; a bulletin may name another.
+KFQ_BULLETIN_AUTHORITY = os.environ.get("KFQ_BULLETIN_AUTHORITY", "山西省开发区建设工作领导小组办公室")
+KFQ_BULLETIN_CITY_AUTHORITY = os.environ.get("KFQ_BULLETIN_CITY_AUTHORITY", "{city}开发区建设工作领导小组办公室")
+# 抄送 of a bulletin when none is entered.
+KFQ_BULLETIN_COPY_TO = os.environ.get("KFQ_BULLETIN_COPY_TO", "省委办公厅，省政府办公厅，省直有关部门")
 # List exports larger than this run as background jobs (the page shows progress, the file waits).
 KFQ_SYNC_EXPORT_ROWS = int(os.environ.get("KFQ_SYNC_EXPORT_ROWS", "5000"))
 # Imports larger than this (bytes) are checked and written by a background job.

@@ -5,22 +5,30 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# gettext: translations; fonts-noto-cjk: Chinese fonts for PDFs; pango: WeasyPrint's text layout.
-packages=(gettext fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+# gettext: translations; fonts-noto-cjk, fonts-arphic-ukai: Chinese fonts for the bulletin (宋/仿宋, 黑体, 楷体);
+# pango: WeasyPrint's text layout.
+packages=(gettext fonts-noto-cjk fonts-arphic-ukai fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 if [[ "${1:-}" == "--browser" ]]; then
   # Tests: a real browser, and a real office suite that must open the bulletins we write.
   packages+=(chromium libreoffice-writer-nogui poppler-utils)
 fi
+sudo_cmd=()
+if [[ "$(id -u)" -ne 0 ]]; then sudo_cmd=(sudo); fi
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
 if ((${#missing[@]})); then
   echo "==> installing Debian packages: ${missing[*]}"
-  sudo_cmd=()
-  if [[ "$(id -u)" -ne 0 ]]; then sudo_cmd=(sudo); fi
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The 公文 fonts (仿宋_GB2312, 方正小标宋简体, 黑体, 楷体_GB2312) stood in by the installed ones: see the file.
+fonts_conf=deploy/fontconfig/65-kaifaqu-gongwen.conf
+if ! cmp -s "$fonts_conf" "/etc/fonts/conf.d/$(basename "$fonts_conf")"; then
+  echo "==> installing the fontconfig fallbacks of the bulletin's fonts"
+  "${sudo_cmd[@]}" install -m 644 "$fonts_conf" /etc/fonts/conf.d/
 fi
 
 python_bin="${PYTHON:-python3.11}"

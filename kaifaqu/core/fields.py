@@ -27,6 +27,13 @@ def month_label(day: datetime.date | None) -> str:
     return gettext("%(year)s年%(month)s月") % {"year": day.year, "month": day.month}
 
 
+def date_label(day: datetime.date | None) -> str:
+    """A day as Chinese documents write it: 2026年11月3日 ("—" for none)."""
+    if day is None:
+        return "—"
+    return gettext("%(year)s年%(month)s月%(day)s日") % {"year": day.year, "month": day.month, "day": day.day}
+
+
 def parse_month(text: str) -> datetime.date | None:
     """``2026-11`` as the 1st of that month; None when the text is not a YYYY-MM month."""
     m = MONTH_RE.match(text.strip())

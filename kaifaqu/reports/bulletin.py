@@ -3,21 +3,25 @@ computed from the registers as of the month's end, as JSON-safe data that publis
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaifaqu.approvals.models import Procedure
 from kaifaqu.approvals.services import status_q
 from kaifaqu.lib.units import wan_to_yi
 from kaifaqu.projects import rates
-from kaifaqu.projects.models import AnnualPlan, Problem, Project, ReportCorrection, Stage
-from kaifaqu.projects.status import annotate_status
+from kaifaqu.projects.models import AnnualPlan, Problem, Project, ReportCorrection, Stage, StatusRule
+from kaifaqu.projects.status import annotate_status, red_reasons
 from kaifaqu.promotion.models import Agreement
 from kaifaqu.zones.models import City, Zone
 
-from .models import Bulletin, BulletinLevel
+from .models import Bulletin, BulletinLevel, BulletinStatus
 
 
 def _num(value):
@@ -45,7 +49,10 @@ def build(bulletin: Bulletin) -> dict:
     end = period.end
     projects, plans, agreements, procedures, unit_lookup, unit_model = scope_of(bulletin)
     total, units = rates.compute(plans, projects, period, group_by=f"project__{unit_lookup}")
-    names = {o.pk: str(o) for o in unit_model.objects.all()}
+    # Units in the standard order: cities by division code (太原, 大同, 阳泉 … 吕梁), zones by city, then name.
+    ordered = unit_model.objects.order_by(*(["code"] if unit_model is City else ["city__code", "name"]))
+    names = {o.pk: str(o) for o in ordered}
+    position = {pk: i for i, pk in enumerate(names)}
     signed = dict(
         agreements.filter(signed_on__range=(period.start, end))
         .values_list(f"lead__{unit_lookup}")
@@ -62,6 +69,7 @@ def build(bulletin: Bulletin) -> dict:
         rows.append(
             {
                 "unit": names.get(key, "—"),
+                "order": position.get(key, len(position)),
                 "completion_rate": _num(u.completion_rate) if u else None,
                 "start_resume_rate": _num(u.start_resume_rate) if u else None,
                 "gap": _num(u.gap) if u else None,
@@ -79,14 +87,16 @@ def build(bulletin: Bulletin) -> dict:
         return [{"rank": i + 1, "unit": r["unit"], "value": r[field]} for i, r in enumerate(ranked)]
 
     # The month as of its last day: red judged on the month's figures, overdue meaning overdue on that day.
-    red = annotate_status(projects, today=end, period=period).filter(colour="red")
+    rule = StatusRule.current()
+    red = annotate_status(projects, today=end, period=period, rule=rule, reasons=True).filter(colour="red")
     red_projects, red_total = _listed(
-        red.select_related("zone").order_by("zone__name", "name"),
+        red.select_related("zone").order_by("zone__city__code", "zone__name", "name"),
         lambda p: {
             "name": p.name,
             "zone": str(p.zone),
             "stage": str(Stage(p.stage_value).label),  # annotated: no query for each project's suspensions
             "investment_yi": str(wan_to_yi(p.total_investment)),
+            "reason": "；".join(red_reasons(p, rule=rule, period=period)),
         },
     )
     overdue_problems, problems_total = _listed(
@@ -129,7 +139,7 @@ def build(bulletin: Bulletin) -> dict:
         "period": period.label(),
         "unit_label": str(_("开发区") if unit_model is Zone else _("地市")),
         "totals": totals,
-        "units": sorted(rows, key=lambda r: r["unit"]),
+        "units": sorted(rows, key=lambda r: (r["order"], r["unit"])),
         "rankings": {
             "completion_rate": ranking("completion_rate"),
             "start_resume_rate": ranking("start_resume_rate"),
@@ -146,7 +156,9 @@ def build(bulletin: Bulletin) -> dict:
         "has_data": bool(totals["planned"]) or bool(signed),
     }
     content["summary"] = summary(content)
-    return with_totals(content)
+    content = with_totals(content)
+    content["document"] = particulars(bulletin, content)
+    return content
 
 
 LIST_LIMIT = 100  # rows of each list in the document; counts and the summary always use the full totals
@@ -176,28 +188,134 @@ def with_totals(content: dict) -> dict:
 
 
 def summary(c: dict) -> str:
+    """总体情况: the month's key figures in one paragraph."""
     t, n = c["totals"], c["counts"]
     if not c["has_data"]:
-        return _("%(p)s 暂无年度计划与签约数据。") % {"p": c["period"]}
+        return _("%(p)s暂无年度计划与签约数据。") % {"p": c["period"]}
     parts = [
-        _("%(p)s,纳入年度计划的重点项目 %(n)s 个,已开复工 %(s)s 个,开复工率 %(r)s%%")
+        _("%(p)s，纳入年度计划的重点项目%(n)s个，已开复工%(s)s个，开复工率%(r)s%%")
         % {"p": c["period"], "n": t["planned"], "s": t["started"], "r": t["start_resume_rate"] or "—"}
     ]
     if t["completion_rate"] is not None:
         gap = Decimal(t["gap"])
-        direction = _("超序时进度 %(g)s 个百分点") if gap >= 0 else _("落后序时进度 %(g)s 个百分点")
+        direction = _("超序时进度%(g)s个百分点") if gap >= 0 else _("落后序时进度%(g)s个百分点")
         parts.append(
-            _("完成投资 %(c)s 亿元,投资完成率 %(r)s%%,") % {"c": t["completed_yi"], "r": t["completion_rate"]}
+            _("完成投资%(c)s亿元，投资完成率%(r)s%%，") % {"c": t["completed_yi"], "r": t["completion_rate"]}
             + direction % {"g": abs(gap)}
         )
-    parts.append(_("签约投资 %(s)s 亿元") % {"s": t["signed_yi"]})
+    parts.append(_("签约投资%(s)s亿元") % {"s": t["signed_yi"]})
     if t["terminated"]:
-        parts.append(_("另有终止项目 %(n)s 个未计入") % {"n": t["terminated"]})
+        parts.append(_("另有终止项目%(n)s个未计入") % {"n": t["terminated"]})
     parts.append(
-        _("红色预警项目 %(r)s 个,逾期未销号问题 %(q)s 个,超期审批事项 %(a)s 项。")
+        _("红色预警项目%(r)s个，逾期未销号问题%(q)s个，超期审批事项%(a)s项。")
         % {"r": n["red_projects"], "q": n["overdue_problems"], "a": n["overdue_procedures"]}
     )
-    return ";".join(parts[:-1]) + "。" + parts[-1]
+    return "；".join(parts[:-1]) + "。" + parts[-1]
+
+
+ORDINALS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十")
+
+
+def _points(items: list[str]) -> str:
+    """Points of a 公文 paragraph: 一是……二是……, one per line."""
+    return "\n".join(_("%(n)s是%(text)s") % {"n": ORDINALS[i], "text": text} for i, text in enumerate(items))
+
+
+def _behind(c: dict) -> list[dict]:
+    return [r for r in c["units"] if r.get("gap") is not None and Decimal(r["gap"]) < 0]
+
+
+def problems_text(c: dict) -> str:
+    """存在问题, generated from the month's figures (the compiler edits it before publishing)."""
+    n, items = c["counts"], []
+    behind = _behind(c)
+    if behind:
+        worst = min(behind, key=lambda r: Decimal(r["gap"]))
+        items.append(
+            _("投资进度不平衡。%(units)s投资完成率低于序时进度，其中%(worst)s落后%(g)s个百分点。")
+            % {"units": "、".join(r["unit"] for r in behind), "worst": worst["unit"], "g": abs(Decimal(worst["gap"]))}
+        )
+    if n["red_projects"]:
+        items.append(
+            _("部分项目推进滞后。红色预警项目%(n)s个，节点逾期或投资进度明显落后。") % {"n": n["red_projects"]}
+        )
+    if n["overdue_problems"]:
+        items.append(_("问题销号不及时。逾期未销号问题%(n)s个。") % {"n": n["overdue_problems"]})
+    if n["overdue_procedures"]:
+        items.append(_("审批服务存在超时。超期审批事项%(n)s项。") % {"n": n["overdue_procedures"]})
+    if not items:
+        return _("本月各项指标均达到序时进度，未发现突出问题。")
+    return _points(items)
+
+
+def next_steps_text(c: dict) -> str:
+    """下步工作, generated to answer the problems found (the compiler edits it before publishing)."""
+    n, items = c["counts"], []
+    behind = _behind(c)
+    if behind:
+        items.append(
+            _("紧盯序时进度。%(units)s要逐项目查找原因，倒排工期，尽快追上序时进度。")
+            % {"units": "、".join(r["unit"] for r in behind)}
+        )
+    if n["red_projects"]:
+        items.append(_("加快红色预警项目推进。逐一落实包联领导和责任单位，限期整改到位。"))
+    if n["overdue_problems"]:
+        items.append(_("抓好问题销号。对逾期未销号问题逐项督办，办结一件、销号一件。"))
+    if n["overdue_procedures"]:
+        items.append(_("提升审批效率。对超期审批事项逐项说明原因，代办人员全程跟踪。"))
+    items.append(_("持续抓好招商引资和项目签约落地，确保完成全年目标任务。"))
+    return _points(items)
+
+
+def particulars(bulletin: Bulletin, c: dict, on: datetime.date | None = None) -> dict:
+    """The 公文's particulars (版头, 期号, 发文字号, 落款, 版记) and its edited or generated text, as published on
+    ``on`` (default: the date)."""
+    on = on or timezone.localdate()
+    authority = bulletin.authority or bulletin.default_authority()
+    return {
+        "authority": authority,
+        "issue": _("第%(n)s期") % {"n": bulletin.issue_no or next_issue_no(bulletin)},
+        "doc_number": bulletin.doc_number,
+        "problems": bulletin.problems or problems_text(c),
+        "next_steps": bulletin.next_steps or next_steps_text(c),
+        "copy_to": bulletin.copy_to or settings.KFQ_BULLETIN_COPY_TO,
+        "printed_by": authority,
+        "date": on.isoformat(),
+    }
+
+
+def next_issue_no(bulletin: Bulletin) -> int:
+    """The next 期号 of the bulletin's series (its year and scope)."""
+    last = bulletin.same_series().exclude(pk=bulletin.pk).aggregate(n=Max("issue_no"))["n"]
+    return (last or 0) + 1
+
+
+class NothingToPublish(Exception):
+    pass
+
+
+def publish(bulletin_pk: int, user) -> Bulletin:
+    """Freeze a bulletin: its figures, 期号 and text are computed once now and never again. The series' rows are
+    locked so two bulletins published at once never share a 期号."""
+    with transaction.atomic():
+        bulletin = Bulletin.objects.select_for_update().get(pk=bulletin_pk)
+        if bulletin.status == BulletinStatus.PUBLISHED:
+            raise NothingToPublish(_("通报已发布，不能重复发布"))
+        list(bulletin.same_series().select_for_update().values_list("pk", flat=True))
+        content = build(bulletin)
+        if not content["has_data"]:
+            raise NothingToPublish(_("%(p)s没有可通报的数据") % {"p": content["period"]})
+        if bulletin.issue_no is None:
+            bulletin.issue_no = next_issue_no(bulletin)
+        if not bulletin.authority:
+            bulletin.authority = bulletin.default_authority()
+        content["document"] = particulars(bulletin, content)
+        bulletin.content = content
+        bulletin.status = BulletinStatus.PUBLISHED
+        bulletin.published_at = timezone.now()
+        bulletin.published_by = user
+        bulletin.save()
+    return bulletin
 
 
 def corrections_since(bulletin: Bulletin) -> dict:

@@ -49,6 +49,20 @@ class Bulletin(TrackedModel):
         editable=False,
     )
 
+    # The document's particulars (GB/T 9704-2012). Left empty, they are proposed when published: the next 期号 of
+    # the year for this scope, the issuing office of settings.KFQ_BULLETIN_AUTHORITY, the generated 存在问题 and
+    # 下步工作; publishing freezes them with the figures.
+    issue_no = models.PositiveSmallIntegerField(
+        _("期号"), null=True, blank=True, help_text=_("本年第几期；留空则发布时按本年顺序编号")
+    )
+    doc_number = models.CharField(_("发文字号"), max_length=40, blank=True, help_text=_("例如：晋开发办〔2026〕12号"))
+    authority = models.CharField(
+        _("发文机关"), max_length=60, blank=True, help_text=_("留空则为本级开发区建设工作领导小组办公室")
+    )
+    copy_to = models.CharField(_("抄送"), max_length=300, blank=True)
+    problems = models.TextField(_("存在问题"), blank=True, help_text=_("留空则按本月数据生成"))
+    next_steps = models.TextField(_("下步工作"), blank=True, help_text=_("留空则按本月数据生成"))
+
     scope_paths = ScopePaths(city="city", zone=None, enterprise=None)
     write_roles = (Role.PROVINCE, Role.CITY)
     history_exclude = ("created_at", "updated_at", "content")
@@ -73,6 +87,17 @@ class Bulletin(TrackedModel):
     def __str__(self):
         scope = str(self.city) if self.city_id else str(_("全省"))
         return f"{month_label(self.month)} {scope}开发区建设月通报"
+
+    def default_authority(self) -> str:
+        """The issuing office when none is entered: settings.KFQ_BULLETIN_AUTHORITY for the province, the same office
+        of the city for a city's bulletin (e.g. 大同市开发区建设工作领导小组办公室)."""
+        if self.city_id:
+            return settings.KFQ_BULLETIN_CITY_AUTHORITY.format(city=self.city)
+        return settings.KFQ_BULLETIN_AUTHORITY
+
+    def same_series(self):
+        """The bulletins numbered in one series with this one: the same year and scope."""
+        return Bulletin.objects.filter(month__year=self.month.year, level=self.level, city_id=self.city_id)
 
     @classmethod
     def scope_q(cls, scope):

@@ -9,7 +9,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -26,9 +25,9 @@ from kaifaqu.projects import rates
 from kaifaqu.projects.views import drill_url
 from kaifaqu.zones.models import City, Zone
 
+from . import bulletin as bulletin_service
 from . import dashboard, jobs
-from .bulletin import build
-from .models import Bulletin, BulletinStatus, Job, JobStatus
+from .models import Bulletin, Job, JobStatus
 
 
 class DashboardForm(forms.Form):
@@ -181,20 +180,12 @@ def publish(request, pk):
     bulletin = get_object_or_404(Bulletin.objects.for_user(request.user), pk=pk)
     if not may_change(request.user, bulletin):  # a city reads the province's bulletin but does not publish it
         raise PermissionDenied
-    if bulletin.status == BulletinStatus.PUBLISHED:
-        messages.error(request, _("通报已发布,不能重复发布"))
+    try:
+        bulletin = bulletin_service.publish(bulletin.pk, request.user)
+    except bulletin_service.NothingToPublish as refused:
+        messages.error(request, str(refused))
         return redirect("bulletin_detail", pk=pk)
-    content = build(bulletin)
-    if not content["has_data"]:
-        messages.error(request, _("%(p)s 没有可通报的数据") % {"p": content["period"]})
-        return redirect("bulletin_detail", pk=pk)
-    with transaction.atomic():
-        bulletin.content = content
-        bulletin.status = BulletinStatus.PUBLISHED
-        bulletin.published_at = timezone.now()
-        bulletin.published_by = request.user
-        bulletin.save()
-    messages.success(request, _("已发布:%(b)s") % {"b": bulletin})
+    messages.success(request, _("已发布：%(b)s") % {"b": bulletin})
     return redirect("bulletin_detail", pk=pk)
 
 

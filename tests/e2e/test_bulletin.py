@@ -25,7 +25,7 @@ def test_export_a_bulletin_and_download_the_word_file(page, login, province_user
     bulletin = Bulletin.objects.create(month=D(2025, 9, 1), level="province")
     login(page, province_user)
     page.goto(f"/bulletins/{bulletin.pk}/")
-    expect(page.locator("#summary")).to_contain_text("开复工率 100.0%")
+    expect(page.locator("#summary")).to_contain_text("开复工率100.0%")
     page.locator("#export-bulletin").click()
     expect(page.locator("#job-status")).to_be_visible()
 

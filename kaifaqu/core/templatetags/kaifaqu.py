@@ -1,8 +1,10 @@
+import datetime
 from decimal import Decimal
 
 from django import template
 from django.utils.formats import number_format
 
+from kaifaqu.core.fields import date_label as _date_label
 from kaifaqu.core.fields import month_label as _month_label
 
 register = template.Library()
@@ -18,6 +20,15 @@ def get_item(mapping, key):
 def month_label(day):
     """``{{ report.month|month_label }}`` — a month as pages show it: 2026年11月."""
     return _month_label(day)
+
+
+@register.filter
+def date_label(day):
+    """``{{ p.deadline|date_label }}`` — a day as Chinese documents write it: 2026年9月30日 (a date, or a date stored
+    as ISO text in a frozen bulletin)."""
+    if isinstance(day, str) and day:
+        day = datetime.date.fromisoformat(day)
+    return _date_label(day or None)
 
 
 @register.filter

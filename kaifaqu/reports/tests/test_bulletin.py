@@ -3,6 +3,7 @@ it; later corrections are listed beside it; exports run as background jobs that 
 
 import datetime
 import io
+import re
 import shutil
 import subprocess
 from decimal import Decimal
@@ -10,13 +11,14 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from docx import Document
+from docx.oxml.ns import qn
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from kaifaqu.projects.models import AnnualPlan
 from kaifaqu.projects.services import correct_report
-from kaifaqu.reports import exporters, jobs
-from kaifaqu.reports.bulletin import build
+from kaifaqu.reports import exporters, gongwen, jobs
+from kaifaqu.reports.bulletin import build, content_of, publish
 from kaifaqu.reports.models import Bulletin, Job, JobStatus
 from kaifaqu.reports.tasks import export_bulletin  # noqa: F401  (registers the handler)
 from kaifaqu.testing import factories as f
@@ -48,38 +50,97 @@ def test_content_ranks_cities_with_the_registers_figures(ledgers, bulletin, city
     assert [r["unit"] for r in c["rankings"]["completion_rate"]] == [str(city_b), str(city_a)]
     assert [r["value"] for r in c["rankings"]["completion_rate"]] == ["80.0", "60.0"]
     assert c["totals"]["completion_rate"] == "70.0" and c["totals"]["start_resume_rate"] == "66.7"
-    assert "开复工率 66.7%" in c["summary"] and "超序时进度" not in c["summary"]  # 70.0 − 75.0 < 0
-    assert "落后序时进度 5.0 个百分点" in c["summary"]
+    assert "开复工率66.7%" in c["summary"] and "超序时进度" not in c["summary"]  # 70.0 − 75.0 < 0
+    assert "落后序时进度5.0个百分点" in c["summary"]
+    assert not re.search(r"[,;:()](?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])[,;:()]", c["summary"])  # full-width
 
 
-def test_docx_xlsx_and_pdf_carry_the_same_numbers(ledgers, bulletin, city_a, city_b):
-    c = build(bulletin)
+def test_cities_come_in_the_standard_order_and_red_projects_say_why(zone_a, zone_b, city_a, city_b, db):
+    """太原, 大同, 阳泉 … 吕梁 by division code, whatever their names sort as; a red project carries its reasons."""
+    taiyuan = f.CityFactory(code="140100", name="太原")
+    lvliang = f.CityFactory(code="141100", name="吕梁")
+    for city, name in ((taiyuan, "太原甲开发区"), (lvliang, "吕梁甲开发区")):
+        p = f.ProjectFactory(zone=f.ZoneFactory(city=city, name=name), **f.reached("started", D(2025, 3, 1)))
+        AnnualPlan.objects.create(project=p, year=2025, kind="new_start", planned_investment=Decimal("100"))
+    late = f.ProjectFactory(zone=zone_a, name="滞后项目", planned_start_on=D(2025, 5, 1))
+    AnnualPlan.objects.create(project=late, year=2025, kind="new_start", planned_investment=Decimal("1000"))
+    f.MonthlyReportFactory(project=late, month=D(2025, 9, 1), this_month=10, year_to_date=100, since_start=100)
+    c = build(Bulletin.objects.create(month=D(2025, 9, 1), level="province"))
+    codes = {str(x): x.code for x in (taiyuan, lvliang, city_a, city_b)}
+    units = [r["unit"] for r in c["units"]]
+    assert units == sorted(units, key=codes.get) and units[0] == "太原市" and units[-1] == "吕梁市"
+    (red,) = [p for p in c["red_projects"] if p["name"] == "滞后项目"]
+    assert "开工逾期（计划2025年5月1日）" in red["reason"]
+    assert "投资完成率10.0%，低于序时进度75.0%超过" in red["reason"]
+    word = Document(io.BytesIO(exporters.to_docx(c)))
+    reasons = [row.cells[-1].text for t in word.tables for row in t.rows if row.cells[0].text == "滞后项目"]
+    assert reasons == [red["reason"]]
+
+
+def _document_values(c) -> list[str]:
+    """Every cell of every table of the bulletin's document, as the documents print it."""
+    return [str(gongwen._cell(v)) for t in gongwen.document(c).tables() for row in t.rows for v in row]
+
+
+def test_docx_xlsx_and_pdf_carry_the_same_tables(ledgers, bulletin, city_a, city_b):
+    publish(bulletin.pk, None)
+    bulletin.refresh_from_db()
+    c = content_of(bulletin)
+    values = _document_values(c)
+    assert "80.0" in values and str(city_b) in values and "70.0" in values
     doc = Document(io.BytesIO(exporters.to_docx(c)))
     text = "\n".join(p.text for p in doc.paragraphs)
     cells = [cell.text for t in doc.tables for row in t.rows for cell in row.cells]
-    assert c["title"] in text and "80.0" in cells and "60.0" in cells and str(city_b) in cells
+    assert c["title"] in text and "山西省开发区建设工作领导小组办公室" in text and "第1期" in text
+    assert "一、总体情况" in text and "存在问题" in text and "下步工作" in text and "抄送：" in text
+    assert "2025年1–9月" in text and "印发" in text
+    assert sorted(cells) == sorted(values + [h for t in gongwen.document(c).tables() for h in t.headers])
     assert doc.sections[0].top_margin.mm == pytest.approx(37, abs=0.1)
-    sheet = load_workbook(io.BytesIO(exporters.to_xlsx(c)))["汇总"]
-    rows = {r[0]: r for r in sheet.iter_rows(values_only=True) if r and r[0]}
+    body = doc.styles["Normal"]
+    assert body.font.size.pt == 16 and body.font.name == "仿宋_GB2312"  # 三号 仿宋
+    lang = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:lang"))
+    assert lang.get(qn("w:eastAsia")) == "zh-CN"
+    footer = doc.sections[0].footer._element.xml
+    assert "PAGE" in footer and "— " in footer and doc.settings.odd_and_even_pages_header_footer
+
+    book = load_workbook(io.BytesIO(exporters.to_xlsx(c)))
+    assert book.sheetnames == ["通报", "汇总", "投资完成率排名", "开复工率排名", "签约投资排名"] + [
+        s for s in ("红色预警项目", "逾期问题", "超期审批") if s in book.sheetnames
+    ]
+    rows = {r[0]: r for r in book["汇总"].iter_rows(values_only=True) if r and r[0]}
     assert rows[str(city_a)][2] == Decimal("60.0") and rows["合计"][2] == Decimal("70.0")
-    pdf_text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(exporters.to_pdf(c))).pages)
-    assert "开发区建设月通报" in pdf_text and "80.0" in pdf_text and "70.0" in pdf_text
+    assert book["汇总"].column_dimensions["A"].width > book["汇总"].column_dimensions["H"].width
+    sheet_values = {_comparable(v) for ws in book.worksheets for r in ws.iter_rows(values_only=True) for v in r}
+    assert {_comparable(v) for v in values} - {"—"} <= sheet_values
+    assert book["汇总"]["C2"].number_format == "0.0"
+    letter = "\n".join(str(r[0]) for r in book["通报"].iter_rows(values_only=True) if r[0])
+    assert c["summary"] in letter and c["document"]["problems"].splitlines()[0] in letter
+
+    pdf = PdfReader(io.BytesIO(exporters.to_pdf(c)))
+    pdf_text = re.sub(r"\s+", "", "".join(page.extract_text() for page in pdf.pages))
+    assert "开发区建设月通报" in pdf_text and "第1期" in pdf_text and "—1—" in pdf_text
+    missing = [v for v in values if re.sub(r"\s+", "", v) not in pdf_text]
+    assert not missing, missing
 
 
-def test_the_docx_opens_in_libreoffice(ledgers, bulletin, tmp_path, city_b):
+def _comparable(value):
+    try:
+        return Decimal(str(value))
+    except ArithmeticError:
+        return str(value)
+
+
+def _render(tmp_path, source, fmt="pdf"):
     assert shutil.which("soffice"), (
         "LibreOffice is missing: scripts/bootstrap.sh --browser installs libreoffice-writer-nogui"
     )
-    c = build(bulletin)
-    source = tmp_path / "bulletin.docx"
-    source.write_bytes(exporters.to_docx(c))
     subprocess.run(
         [
             "soffice",
             f"-env:UserInstallation=file://{tmp_path}/lo",
             "--headless",
             "--convert-to",
-            "pdf",
+            fmt,
             "--outdir",
             str(tmp_path),
             str(source),
@@ -88,8 +149,66 @@ def test_the_docx_opens_in_libreoffice(ledgers, bulletin, tmp_path, city_b):
         capture_output=True,
         timeout=180,
     )
-    text = "".join(page.extract_text() for page in PdfReader(tmp_path / "bulletin.pdf").pages)
+    return source.with_suffix(f".{fmt}")
+
+
+def test_libreoffice_renders_the_docx_with_its_red_header_and_page_numbers(ledgers, bulletin, tmp_path, city_b):
+    from PIL import Image
+
+    c = build(bulletin)
+    source = tmp_path / "bulletin.docx"
+    source.write_bytes(exporters.to_docx(c))
+    pdf = _render(tmp_path, source)
+    reader = PdfReader(pdf)
+    text = "".join(page.extract_text() for page in reader.pages)
     assert "月通报" in text and "80.0" in text and str(city_b) in text
+    assert len(reader.pages) >= 2
+    # Page numbers at the foot: — 1 — on the first page, — 2 — on the second.
+    for number, page in enumerate(reader.pages[:2], start=1):
+        assert f"— {number} —" in page.extract_text()
+    # The 版头 is red: many pure-red pixels in the top fifth of the first page, none in the lower half.
+    subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")], check=True)
+    image = Image.open(next(tmp_path.glob("p*.png"))).convert("RGB")
+    width, height = image.size
+
+    def red(box):
+        return sum(1 for r, g, b in image.crop(box).getdata() if r > 200 and g < 80 and b < 80)
+
+    assert red((0, 0, width, height // 5)) > 200
+    assert red((0, height // 2, width, height)) == 0
+    # The body is set in a serif CJK face standing in for 仿宋 (the set-up's fontconfig file), not a sans fallback.
+    fonts = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True, text=True).stdout
+    assert "Serif" in fonts, fonts
+
+
+def test_publishing_numbers_the_series_and_freezes_the_document(client_for, province_user, ledgers, bulletin):
+    c = client_for(province_user)
+    page = c.get(reverse("bulletin_edit", args=[bulletin.pk]))
+    assert "一是" in page.content.decode()  # the generated 存在问题 is offered as the starting text
+    r = c.post(
+        reverse("bulletin_edit", args=[bulletin.pk]),
+        {
+            "month": "2025-09",
+            "level": "province",
+            "doc_number": "晋开发办〔2025〕9号",
+            "problems": "一是甲市项目开工不足。\n二是乙市要素保障滞后。",
+            "next_steps": "一是抓开工。",
+        },
+    )
+    assert r.status_code == 302, r.content.decode()[:2000]
+    earlier = Bulletin.objects.create(month=D(2025, 8, 1), level="province", issue_no=7)
+    assert c.post(reverse("bulletin_publish", args=[bulletin.pk])).status_code == 302
+    bulletin.refresh_from_db()
+    d = bulletin.content["document"]
+    assert bulletin.issue_no == 8 and d["issue"] == "第8期" and d["doc_number"] == "晋开发办〔2025〕9号"
+    assert d["problems"].startswith("一是甲市") and d["authority"] == "山西省开发区建设工作领导小组办公室"
+    text = "\n".join(p.text for p in Document(io.BytesIO(exporters.to_docx(bulletin.content))).paragraphs)
+    assert "二是乙市要素保障滞后。" in text and "晋开发办〔2025〕9号" in text
+    # Frozen: the draft's text can no longer be edited, and another bulletin of the year cannot take 第8期.
+    r = c.post(reverse("bulletin_edit", args=[bulletin.pk]), {"month": "2025-09", "level": "province"})
+    assert r.status_code == 400 and "已发布" in r.content.decode()
+    r = c.post(reverse("bulletin_edit", args=[earlier.pk]), {"month": "2025-08", "level": "province", "issue_no": "8"})
+    assert r.status_code == 400 and "本年已有第8期" in r.content.decode()
 
 
 def test_publishing_freezes_and_later_corrections_are_listed_beside(

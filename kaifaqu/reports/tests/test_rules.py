@@ -47,7 +47,7 @@ def test_a_problem_is_overdue_at_the_months_end_when_its_deadline_was_before_the
     )
     c = build(bulletin)
     assert [p["description"] for p in c["overdue_problems"]] == ["月后销号", "前一天到期"]
-    assert c["counts"]["overdue_problems"] == 2 and "逾期未销号问题 2 个" in c["summary"]
+    assert c["counts"]["overdue_problems"] == 2 and "逾期未销号问题2个" in c["summary"]
 
 
 def test_counts_are_never_capped_and_a_cut_list_says_how_many_more(bulletin, zone_a, client_for, province_user):
@@ -66,7 +66,7 @@ def test_counts_are_never_capped_and_a_cut_list_says_how_many_more(bulletin, zon
     )
     c = build(bulletin)
     assert c["counts"]["overdue_problems"] == 101 and len(c["overdue_problems"]) == 100
-    assert "逾期未销号问题 101 个" in c["summary"] and c["more"]["overdue_problems"] == "及其他 1 项"
+    assert "逾期未销号问题101个" in c["summary"] and c["more"]["overdue_problems"] == "及其他 1 项"
     page = client_for(province_user).get(reverse("bulletin_detail", args=[bulletin.pk])).content.decode()
     assert "逾期未销号问题(101)" in page and "及其他 1 项" in page
     doc = Document(io.BytesIO(exporters.to_docx(c)))
