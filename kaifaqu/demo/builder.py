@@ -8,6 +8,7 @@ import random
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F, Max
 from django.utils import timezone
 
 from kaifaqu.accounts.models import User
@@ -22,6 +23,7 @@ from kaifaqu.zones.models import City, IndustryChain, Park, Zone
 from kaifaqu.zones.reference import load_cities, load_zones
 
 from . import seeds, synthetic
+from .projects import PROBLEMS
 
 PROJECT_ZONES = {
     "云冈经济技术开发区",
@@ -32,7 +34,12 @@ PROJECT_ZONES = {
     "襄汾经济技术开发区",
     "山西转型综合改革示范区",
     "山西朔州经济开发区",
-}
+    "阳泉高新技术产业开发区",
+    "闻喜经济技术开发区",
+    "长治高新技术产业开发区",
+    "山西忻州经济开发区",
+    "山西孝义经济开发区",
+}  # at least one zone in each of the 11 cities
 
 DEMO_PASSWORD = "Kaifaqu@2026"  # demo database only; printed by the run command
 
@@ -138,27 +145,47 @@ def build(*, synthetic_enterprises: int = 300, seed: int = 2026) -> dict:
             _yungang_jingjinji(rng)
             _published_bulletin()
     with transaction.atomic(), change_context(source=ChangeSource.COMMAND):
-        _enterprise_clock(rng)
+        _running_clocks(rng)
     return {"users": users, "synthetic": counts}
 
 
-def _enterprise_clock(rng: random.Random) -> None:
-    """The demo enterprise follows at least one running clock: a filing of its project under construction, accepted
-    a few working days ago and handled by the zone's demo agent."""
+def _running_clocks(rng: random.Random) -> None:
+    """The demo enterprise and the demo agent each follow at least one running clock: a filing of a project under
+    construction, accepted a few working days ago and handled by the zone's demo agent."""
+    from kaifaqu.approvals.models import Procedure
+    from kaifaqu.approvals.services import status_q
+
+    today = timezone.localdate()
+    unfinished = status_q("open", today) | status_q("error", today)
+    enterprise_name = next(e for *_u, e, _s in DEMO_USERS if e)
+    agent_name = next(username for username, _n, role, *_rest in DEMO_USERS if role == Role.AGENT)
+    agent = User.objects.filter(username=agent_name).first()
+    projects = Project.objects.filter(enterprise__name=enterprise_name)
+    if not Procedure.objects.filter(project__in=projects).filter(unfinished).exists():
+        _running_clock(projects, agent)
+    if agent and not Procedure.objects.filter(agent=agent).filter(unfinished).exists():
+        _running_clock(Project.objects.filter(zone=agent.zone, terminated_on=None), agent)
+
+
+def _running_clock(projects, agent) -> None:
+    """A working-day filing of the most recently started of ``projects``, at a stage no earlier than its filings so
+    far, accepted a few working days ago; handled by ``agent`` when the project is in the agent's zone."""
     from kaifaqu.approvals import calendar as holiday_calendar
     from kaifaqu.approvals.models import Procedure, ProcedureType
-    from kaifaqu.approvals.services import save_procedure, status_q
+    from kaifaqu.approvals.services import save_procedure
 
-    enterprise_name = next(e for *_u, e, _s in DEMO_USERS if e)
     today = timezone.localdate()
-    projects = Project.objects.filter(enterprise__name=enterprise_name)
-    if Procedure.objects.filter(project__in=projects).filter(status_q("open", today)).exists():
-        return
-    project = projects.filter(started_on__isnull=False).order_by("-started_on").first() or projects.first()
-    if project is None:
-        return
-    taken = project.procedures.values("type")
-    kind = ProcedureType.objects.filter(day_kind="working").exclude(pk__in=taken).order_by("stage", "pk").first()
+    kind = None
+    for project in projects.order_by(F("started_on").desc(nulls_last=True), "pk")[:30]:
+        reached = project.procedures.aggregate(s=Max("type__stage"))["s"] or 0  # legal order: no earlier stage now
+        kind = (
+            ProcedureType.objects.filter(day_kind="working", stage__gte=reached)
+            .exclude(pk__in=project.procedures.values("type"))
+            .order_by("stage", "pk")
+            .first()
+        )
+        if kind:
+            break
     if kind is None:
         return
     cal = holiday_calendar.current()
@@ -176,8 +203,7 @@ def _enterprise_clock(rng: random.Random) -> None:
         back -= counted(accepted)
     while not counted(accepted):
         accepted -= datetime.timedelta(days=1)
-    agent_name = next(username for username, _n, role, *_rest in DEMO_USERS if role == Role.AGENT)
-    agent = User.objects.filter(username=agent_name, zone=project.zone).first()
+    agent = agent if agent and agent.zone_id == project.zone_id else None
     save_procedure(Procedure(project=project, type=kind, applied_on=accepted, accepted_on=accepted, agent=agent))
 
 
@@ -227,26 +253,18 @@ def _campaigns_problems_meetings(rng: random.Random) -> None:
         for kind in ("signed", "started", "producing"):
             for p in rng.sample(projects, 12):
                 CampaignEntry.objects.get_or_create(campaign=c, project=p, kind=kind)
+    _this_years_round(rng, projects)
     today = timezone.localdate()
-    categories = ["land", "energy", "funding", "labour", "approval", "utilities", "other"]
-    units = ["自然资源局", "发改局", "供电公司", "行政审批局", "人社局", "住建局"]
     for p in rng.sample([p for p in projects if p.started_on and not p.terminated_on], 30):
-        raised = today - datetime.timedelta(days=rng.randint(10, 120))
+        raised = max(p.started_on, today - datetime.timedelta(days=rng.randint(10, 120)))
+        category = rng.choice(list(PROBLEMS))
+        description, unit = PROBLEMS[category]  # the description and the unit that answers it belong together
         Problem.objects.create(
             project=p,
-            category=rng.choice(categories),
-            description=rng.choice(
-                [
-                    "施工用电增容未到位",
-                    "用地指标待调整",
-                    "能耗指标不足",
-                    "融资未到位",
-                    "施工许可待办理",
-                    "供热管网未接入",
-                ]
-            ),
-            owner_unit=rng.choice(units),
-            owner_person="王科长",
+            category=category,
+            description=description,
+            owner_unit=unit,
+            owner_person=f"{rng.choice('王李张刘陈杨赵黄周吴')}科长",
             raised_on=raised,
             deadline=raised + datetime.timedelta(days=rng.randint(15, 90)),
         )
@@ -261,6 +279,56 @@ def _campaigns_problems_meetings(rng: random.Random) -> None:
     meeting.projects.set(Project.objects.filter(zone=zone)[:8])
 
 
+def _this_years_round(rng: random.Random, projects: list) -> None:
+    """This year's latest 三个一批 round (集中签约、开工、投产), held at the start of the current quarter, with the
+    projects that signed, started or went into production in the four months before it."""
+    today = timezone.localdate()
+    quarter = (today.month - 1) // 3
+    held = min(today, datetime.date(today.year, 3 * quarter + 1, 10))
+    if quarter == 0 and held.month == 1 and held.day < 10:
+        held = today
+    c = Campaign.objects.create(
+        name=f"{today.year}年第{'一二三四'[quarter]}批“三个一批”活动", held_on=held, level="province"
+    )
+    since = held - datetime.timedelta(days=120)
+    for kind, field in (("signed", "signed_on"), ("started", "started_on"), ("producing", "producing_on")):
+        fitting = [p for p in projects if getattr(p, field) and since <= getattr(p, field) <= held]
+        for p in rng.sample(fitting, min(12, len(fitting))):
+            CampaignEntry.objects.get_or_create(campaign=c, project=p, kind=kind)
+
+
+# Seed 000's 京津冀 projects: 25 signed, 379.85 亿元; 15 of them started, 94 亿元 (万元 each; the sums are exact).
+JINGJINJI = [
+    ("北京京源清洁能源有限公司", "云冈200MW光伏发电项目", "86000"),
+    ("北京华电睿能新能源有限公司", "大同云冈风光储一体化项目", "152000"),
+    ("北京康泰瑞生物制药有限公司", "血液制品生产基地项目", "58000"),
+    ("天津津晶光电科技有限公司", "年产5GW高效光伏组件项目", "96000"),
+    ("北京驰远新能源汽车零部件有限公司", "新能源汽车零部件产业园项目", "72000"),
+    ("河北冀恒特钢有限公司", "年产30万吨特种钢材深加工项目", "65000"),
+    ("北京筑联建设科技有限公司", "装配式建筑构件智能工厂项目", "38000"),
+    ("天津恒锂新材料科技有限公司", "年产5万吨磷酸铁锂正极材料项目", "91000"),
+    ("北京中磁新材料科技有限公司", "高性能稀土永磁材料项目", "54000"),
+    ("河北晶盛硅业有限公司", "单晶硅片扩能改造项目", "68000"),
+    ("北京氢途动力科技有限公司", "年产1万套氢燃料电池系统项目", "45000"),
+    ("北京云链智慧物流有限公司", "云冈智能物流园项目", "62000"),
+    ("天津渤源化工新材料有限公司", "煤基新材料一期项目", "27000"),
+    ("北京金石建材有限公司", "年产3000万平方米石膏板及轻钢龙骨项目", "12000"),
+    ("北京本草康健食品有限公司", "黄芪功能食品精深加工项目", "14000"),
+    # not started (10, of which the last terminated)
+    ("北京国储能源科技有限公司", "云冈400MW/800MWh储能电站项目", "260000"),
+    ("北京轨驰装备制造有限公司", "轨道交通装备制造基地项目", "420000"),
+    ("北京博储系统集成有限公司", "储能系统集成产业园项目", "186000"),
+    ("北京中矸环保科技有限公司", "煤矸石综合利用发电二期项目", "228000"),
+    ("北京数港云计算有限公司", "云冈大数据中心项目", "520000"),
+    ("天津荣晟氢能冶金有限公司", "氢冶金示范项目", "398000"),
+    ("北京华芯精密装备有限公司", "半导体装备零部件项目", "176000"),
+    ("河北新源燃气储运有限公司", "LNG储运调峰中心项目", "234000"),
+    ("北京绿运冷链物流有限公司", "冷链物流枢纽项目", "216500"),
+    ("北京禾丰智慧农业科技有限公司", "智慧农业装备产业园项目", "220000"),
+]
+JINGJINJI_STARTED = 15
+
+
 def _yungang_jingjinji(rng: random.Random) -> None:
     """Seed 000: 云冈 courting 京津冀 — 25 projects signed (379.85 亿元 in all), 15 started; one signed project
     later terminated, which is how the article's 开工率 62.5% (15/24) comes about."""
@@ -272,14 +340,13 @@ def _yungang_jingjinji(rng: random.Random) -> None:
     mode = PromotionMode.objects.get(name="精准招商")
     chains = list(zone.industry_chains.all())
     today = timezone.localdate()
-    amounts = [Decimal("151940")] + [Decimal("9537.13")] * 24  # 379.85 亿元 = 3,798,500 万元 in all
-    amounts[0] = Decimal("3798500") - sum(amounts[1:])
-    for i, amount in enumerate(amounts):
+    for i, (company, project_name, amount) in enumerate(JINGJINJI):
+        amount = Decimal(amount)
         first = today - datetime.timedelta(days=700 - i * 10)
         lead = Lead.objects.create(
             zone=zone,
-            company=f"京津冀转移企业{i + 1:02d}(演示)有限公司",
-            project_name=f"京津冀产业转移项目{i + 1:02d}",
+            company=company,
+            project_name=project_name,
             source_region=region,
             mode=mode,
             chain=rng.choice(chains),
@@ -300,12 +367,12 @@ def _yungang_jingjinji(rng: random.Random) -> None:
             Agreement(lead=lead, kind="formal", signed_on=first + datetime.timedelta(days=90), amount=amount)
         )
         project = agreement.lead.project
-        if i < 15:
+        if i < JINGJINJI_STARTED:
             project.started_on = project.signed_on + datetime.timedelta(days=60)
             project.save()
         elif i == 24:
             project.terminated_on = project.signed_on + datetime.timedelta(days=30)
-            project.termination_reason = "企业战略调整,项目终止(演示)"
+            project.termination_reason = "企业战略调整，项目终止"
             project.save()
     trip = Trip.objects.create(
         zone=zone,

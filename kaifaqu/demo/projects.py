@@ -13,40 +13,55 @@ from decimal import ROUND_HALF_UP, Decimal
 from kaifaqu.projects.models import AnnualPlan, MonthlyReport, Project, ReportStatus
 
 CENT = Decimal("0.01")
-PROJECT_WORDS = [
-    "年产10万吨",
-    "年产5000吨",
-    "年产30万套",
-    "年产2GW",
-    "年产50万台",
-    "一期",
-    "二期",
-    "扩能改造",
-    "智能化改造",
-    "绿色低碳",
-    "综合利用",
-    "产业园",
-    "生产基地",
-    "研发中心",
-]
-PRODUCTS = [
-    "高性能碳纤维",
-    "光伏组件",
-    "锂电池正极材料",
-    "特种钢材",
-    "装配式建筑构件",
-    "纸面石膏板",
-    "氢燃料电池",
-    "智能矿山装备",
-    "生物医药",
-    "功能食品",
-    "煤矸石综合利用",
-    "储能电站",
-    "精密铸件",
-    "半导体材料",
-    "新型耐火材料",
-    "冷链物流",
-]
+# Products with the capacities a project of that kind states (年产10万吨…, 2GW…); a few generic project words.
+PRODUCTS = {
+    "高性能碳纤维": ["年产1万吨", "年产5000吨", "年产2000吨"],
+    "光伏组件": ["年产2GW", "年产5GW", "年产10GW"],
+    "锂电池正极材料": ["年产2万吨", "年产5万吨", "年产10万吨"],
+    "特种钢材": ["年产30万吨", "年产50万吨", "年产100万吨"],
+    "装配式建筑构件": ["年产20万立方米", "年产30万立方米", "年产50万立方米"],
+    "纸面石膏板": ["年产3000万平方米", "年产5000万平方米"],
+    "氢燃料电池": ["年产1万套", "年产3万套", "年产5000套"],
+    "智能矿山装备": ["年产500台套", "年产1000台套", "年产2000台套"],
+    "生物医药": ["年产10亿片", "年产2亿支", "年产5000万支"],
+    "功能食品": ["年产5万吨", "年产10万吨", "年产2万吨"],
+    "煤矸石综合利用": ["年处理100万吨", "年处理200万吨", "年处理50万吨"],
+    "储能电站": ["100MW/200MWh", "200MW/400MWh", "50MW/100MWh"],
+    "精密铸件": ["年产5万吨", "年产3万吨", "年产10万吨"],
+    "半导体材料": ["年产1000吨", "年产500吨", "年产3000吨"],
+    "新型耐火材料": ["年产10万吨", "年产20万吨", "年产5万吨"],
+    "冷链物流": ["10万吨", "5万吨", "20万吨"],
+    "铝镁合金深加工": ["年产10万吨", "年产5万吨", "年产20万吨"],
+    "碳化硅衬底": ["年产10万片", "年产20万片", "年产5万片"],
+    "高端轴承": ["年产100万套", "年产50万套", "年产200万套"],
+    "风电装备": ["年产300套", "年产500套", "年产1000套"],
+    "焦炉煤气制氢": ["年产1万吨", "年产2万吨", "年产5000吨"],
+    "生物降解材料": ["年产6万吨", "年产3万吨", "年产10万吨"],
+    "中药配方颗粒": ["年产3000吨", "年产5000吨", "年产1000吨"],
+    "特色农产品加工": ["年加工10万吨", "年加工5万吨", "年加工3万吨"],
+    "陶瓷新材料": ["年产2万吨", "年产5000吨", "年产1万吨"],
+    "新能源重卡": ["年产1万辆", "年产5000辆", "年产2万辆"],
+}
+PROJECT_WORDS = ["", "一期", "二期", "扩能改造", "智能化改造", "绿色低碳改造", "产业园", "生产基地", "研发中心"]
+
+
+def project_name(rng: random.Random, taken: set) -> str:
+    """A name as zones write them (年产2GW光伏组件项目, 煤矸石综合利用二期项目), new within ``taken``."""
+    for _attempt in range(50):
+        product = rng.choice(list(PRODUCTS))
+        word = rng.choice(PROJECT_WORDS)
+        if word in ("", "一期", "二期") and rng.random() < 0.7:
+            name = f"{rng.choice(PRODUCTS[product])}{product}{word}项目"
+        else:
+            name = f"{product}{word or '生产线'}项目"
+        if name not in taken:
+            taken.add(name)
+            return name
+    phase = 3
+    while f"{name[:-2]}{phase}期项目" in taken:
+        phase += 1
+    taken.add(f"{name[:-2]}{phase}期项目")
+    return f"{name[:-2]}{phase}期项目"
 
 
 def month_add(month: datetime.date, n: int) -> datetime.date:
@@ -78,8 +93,11 @@ def _day(rng: random.Random, month: datetime.date) -> datetime.date:
     return month.replace(day=rng.randint(1, 28))
 
 
-def build_project(rng: random.Random, zone, window: Window, serial: int, *, parks=(), chains=(), enterprises=()):
-    """One project with milestone dates consistent with the window (nothing after its last day)."""
+def build_project(
+    rng: random.Random, zone, window: Window, serial: int, *, parks=(), chains=(), enterprises=(), names=None
+):
+    """One project with milestone dates consistent with the window (nothing after its last day); its name is new
+    within ``names`` (the zone's names so far)."""
     key_level = rng.choices(["provincial", "city", ""], weights=[30, 50, 20])[0]
     total = money(rng.lognormvariate(10.2, 0.9))  # median ≈ 2.7 亿元
     total = max(total, Decimal("500.00"))
@@ -91,7 +109,7 @@ def build_project(rng: random.Random, zone, window: Window, serial: int, *, park
     sign_month = month_add(start_month, -rng.randint(1, 8))
     p = Project(
         zone=zone,
-        name=f"{rng.choice(PRODUCTS)}{rng.choice(PROJECT_WORDS)}项目{serial:05d}",
+        name=project_name(rng, names if names is not None else set()),
         code=f"{sign_month.year}-{zone.city.code}-{rng.randint(13, 45):02d}-03-{serial:06d}",
         nature=rng.choices(["new", "expansion", "renovation"], weights=[60, 25, 15])[0],
         is_transformation=rng.random() < 0.6,
@@ -201,18 +219,27 @@ def plans_and_reports(rng: random.Random, p: Project, window: Window):
 def build_procedures(rng: random.Random, project: Project, types, agents, cal, today: datetime.date):
     """A started project's approvals: accepted in the months before it started, most done within the limit
     (often far within, as the agency centres report), a few still open — some of them overdue."""
-    from kaifaqu.approvals.models import Mode, Procedure
+    from kaifaqu.approvals.models import ApprovalStage, Mode, Procedure
     from kaifaqu.lib.workdays import OutsideCalendar
 
     anchor = project.started_on or project.planned_start_on
     if anchor is None:
         return []
-    chosen = rng.sample(types, min(len(types), rng.randint(7, 10)))
+    # In legal order: 立项用地规划 → 工程建设许可 → 施工许可 before the start, 竣工验收 only once the project is
+    # built (accepted shortly before it went into production).
+    chosen = sorted(rng.sample(types, min(len(types), rng.randint(7, 10))), key=lambda t: (t.stage, t.pk))
+    before = sorted((rng.randint(10, 150) for _ in chosen), reverse=True)
+    in_hand = anchor > today - datetime.timedelta(days=90) and rng.random() < 0.8  # starting now: filings in hand
     out = []
-    for t in chosen:
-        accepted = anchor - datetime.timedelta(days=rng.randint(10, 150))
-        if anchor > today - datetime.timedelta(days=90) and rng.random() < 0.5:
-            accepted = today - datetime.timedelta(days=rng.randint(1, 25))  # projects starting now: filings in hand
+    for t, days in zip(chosen, before, strict=True):
+        if t.stage == ApprovalStage.ACCEPTANCE:
+            if project.producing_on is None:
+                continue
+            accepted = project.producing_on - datetime.timedelta(days=rng.randint(5, 40))
+        else:
+            accepted = anchor - datetime.timedelta(days=days)
+            if in_hand:
+                accepted = today - datetime.timedelta(days=days // 6 + 1)
         if accepted > today:
             continue
         try:
@@ -346,7 +373,7 @@ def build_leads(
             f"{rng.choice(['科技', '新能源', '新材料', '智能装备', '实业'])}{serial + i:06d}有限公司"
         )
         first = today - datetime.timedelta(days=rng.randint(5, 900))
-        project = free_projects.pop() if free_projects and rng.random() < 0.08 else None
+        project = free_projects.pop() if free_projects and rng.random() < 0.3 else None
         stage = "signed" if project else rng.choices(stages, weights=[40, 30, 18, 12])[0]
         if project and project.started_on:
             stage = "landed"

@@ -226,7 +226,7 @@ def generate(
 
 
 def _generate_leads(rng, zones, per_zone, history) -> dict:
-    from kaifaqu.promotion.models import FollowUp, Lead, PromotionMode, SourceRegion
+    from kaifaqu.promotion.models import Agreement, AgreementKind, FollowUp, Lead, PromotionMode, SourceRegion
     from kaifaqu.promotion.services import load_defaults as load_lists
 
     load_lists()
@@ -243,6 +243,18 @@ def _generate_leads(rng, zones, per_zone, history) -> dict:
         serial += per_zone
         counts["leads"] += _bulk(Lead, leads, history)
         counts["follow_ups"] += _bulk(FollowUp, follow_ups, history)
+        # A lead that became a signed project has its agreement: the project's investment, on its signing day.
+        agreements = [
+            Agreement(
+                lead=lead,
+                kind=AgreementKind.FORMAL,
+                signed_on=lead.project.signed_on,
+                amount=lead.project.total_investment,
+            )
+            for lead in leads
+            if lead.project is not None and lead.project.signed_on
+        ]
+        counts["agreements"] = counts.get("agreements", 0) + _bulk(Agreement, agreements, history)
     return counts
 
 
@@ -301,11 +313,19 @@ def _generate_projects(rng, zones, per_zone, window, history, procedures=False, 
         types = list(ProcedureType.objects.order_by("pk"))
     for zone in zones:
         projects = []
+        names = set(Project.objects.filter(zone=zone).values_list("name", flat=True))
         for _ in range(per_zone):
             serial += 1
             projects.append(
                 build_project(
-                    rng, zone, window, serial, parks=parks[zone.pk], chains=chains[zone.pk], enterprises=firms[zone.pk]
+                    rng,
+                    zone,
+                    window,
+                    serial,
+                    parks=parks[zone.pk],
+                    chains=chains[zone.pk],
+                    enterprises=firms[zone.pk],
+                    names=names,
                 )
             )
         counts["projects"] += _bulk(Project, projects, history)

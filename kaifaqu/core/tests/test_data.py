@@ -1,6 +1,8 @@
 """Reference data, demo database and the synthetic generator."""
 
+import datetime
 import io
+import itertools
 from decimal import Decimal
 
 import pytest
@@ -54,6 +56,56 @@ def test_demo_database_has_seed_records_and_a_user_for_every_role(db):
     assert Procedure.objects.filter(project__enterprise=huayang).filter(open_now).exists()
     call_command("build_demo", "--synthetic-enterprises", "0", stdout=io.StringIO())  # re-runnable
     assert Enterprise.objects.filter(name="山西华阳碳材科技有限公司").count() == 1
+    _demo_data_makes_sense(today)
+
+
+def _demo_data_makes_sense(today):
+    """What a Shanxi official would check in the demo (issue 14, item 8)."""
+    import re
+
+    from django.db.models import Sum
+
+    from kaifaqu.approvals.models import Procedure
+    from kaifaqu.demo.projects import PROBLEMS
+    from kaifaqu.projects.models import Campaign, Problem, Project
+    from kaifaqu.promotion.models import Agreement
+
+    # Every one of the 11 cities has zones with projects; names read like zones' own (no serial numbers).
+    assert Project.objects.values("zone__city").distinct().count() == City.objects.count() == 11
+    names = list(Project.objects.values_list("zone", "name"))
+    assert not [n for _z, n in names if re.search(r"\d{5}$", n)] and len(set(names)) == len(names)
+    assert len({n for _z, n in names}) > 0.6 * len(names)  # zones share some names (年产2GW光伏组件项目), not most
+    # Seed 000: 云冈's 京津冀 projects, 25 signed for 379.85 亿元, 15 started for 94 亿元, amounts that differ.
+    from kaifaqu.demo.builder import JINGJINJI
+
+    jjj = Project.objects.filter(zone__name="云冈经济技术开发区", lead__company__in=[c for c, *_r in JINGJINJI])
+    assert jjj.count() == 25 and jjj.aggregate(s=Sum("total_investment"))["s"] == Decimal("3798500")
+    started = jjj.filter(started_on__isnull=False)
+    assert started.count() == 15 and started.aggregate(s=Sum("total_investment"))["s"] == Decimal("940000")
+    assert jjj.values("total_investment").distinct().count() > 20
+    # Signings spread over the last twelve months, not bunched in one.
+    year_ago = today - datetime.timedelta(days=365)
+    months = {
+        d.strftime("%Y-%m")
+        for d in Agreement.objects.filter(signed_on__gt=year_ago).values_list("signed_on", flat=True)
+    }
+    assert len(months) >= 6, months
+    # A problem's description and responsible unit belong to its category.
+    pairs = set(Problem.objects.values_list("category", "description", "owner_unit"))
+    assert pairs and pairs <= {(c, d, u) for c, (d, u) in PROBLEMS.items()}
+    # Procedures in legal order: a later stage is never accepted before an earlier one of the same project.
+    stages = {}
+    for project, stage, accepted in Procedure.objects.exclude(accepted_on=None).values_list(
+        "project", "type__stage", "accepted_on"
+    ):
+        stages.setdefault(project, {}).setdefault(stage, []).append(accepted)
+    for project, by_stage in stages.items():
+        ordered = [by_stage[k] for k in sorted(by_stage)]
+        for earlier, later in itertools.pairwise(ordered):
+            assert max(earlier) <= min(later), (project, by_stage)
+    # A 三个一批 round this year, with its projects.
+    round_ = Campaign.objects.filter(held_on__year=today.year).first()
+    assert round_ is not None and round_.entries.exists()
 
 
 def _generate_and_rollback(**kwargs):
@@ -119,7 +171,10 @@ def test_every_demo_zone_is_placed_inside_its_own_city_on_the_map():
     from kaifaqu.demo import seeds
 
     regions = _regions()
-    city = {name: f"{c}市" for name, _short, c, *_rest in seeds.ZONES}
+    from kaifaqu.zones.reference import zone_rows
+
+    city = {row["name"]: f"{row['city_name']}市" for row in zone_rows()}
+    city |= {name: f"{c}市" for name, _short, c, *_rest in seeds.ZONES}
     city |= {"山西转型综合改革示范区": "太原市", "山西朔州经济开发区": "朔州市"}
     for zone, (lng, lat) in seeds.COORDINATES.items():
         point = (float(lng), float(lat))

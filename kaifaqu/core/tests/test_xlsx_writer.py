@@ -65,9 +65,9 @@ def test_the_bulletin_xlsx_writes_names_as_text():
         "overdue_problems": [],
         "overdue_procedures": [],
     }
-    from kaifaqu.reports import exporters
+    from kaifaqu.reports import gongwen
 
-    content["rankings"] = {field: [{"rank": 1, "unit": "=x", "value": -3}] for field, _l in exporters.TABLES}
+    content["rankings"] = {field: [{"rank": 1, "unit": "=x", "value": -3}] for field, *_l in gongwen.RANKINGS}
     data = to_xlsx(content)
     wb = load_workbook(io.BytesIO(data))
     cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
