@@ -53,6 +53,15 @@ def main(base: str, out: Path) -> None:
                     path = out / f"{username}-{name}-{size}.png"
                     page.screenshot(path=str(path), full_page=True)
                     print(path)
+                # The latest bulletin the user can read (the demo publishes last month's province bulletin).
+                page.goto("/bulletins/")
+                first = page.locator("main table tbody a").first
+                if first.count():
+                    first.click()
+                    page.wait_for_load_state("networkidle")
+                    path = out / f"{username}-bulletin-{size}.png"
+                    page.screenshot(path=str(path), full_page=True)
+                    print(path)
                 context.close()
         browser.close()
 

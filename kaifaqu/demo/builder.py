@@ -387,12 +387,10 @@ def _yungang_jingjinji(rng: random.Random) -> None:
 
 
 def _published_bulletin() -> None:
-    """Last month's province bulletin, published (frozen), so the demo shows one."""
-    from kaifaqu.reports.bulletin import build
+    """Last month's province bulletin, published (frozen, 第1期) by the province's demo user, so the demo shows one."""
+    from kaifaqu.reports.bulletin import publish
     from kaifaqu.reports.models import Bulletin
 
+    publisher = next(username for username, _n, role, *_rest in DEMO_USERS if role == Role.PROVINCE and not _rest[-1])
     bulletin = Bulletin.objects.create(month=synthetic.last_full_month(), level="province")
-    bulletin.content = build(bulletin)
-    bulletin.status = "published"
-    bulletin.published_at = timezone.now()
-    bulletin.save()
+    publish(bulletin.pk, User.objects.filter(username=publisher).first())

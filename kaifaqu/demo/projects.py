@@ -154,6 +154,10 @@ def build_project(
     return p
 
 
+# How a year's construction spreads over its months: little in the northern winter (Jan, Feb, Dec); sums to 12.
+SEASON = [0.4, 0.5, 1.1, 1.15, 1.15, 1.15, 1.15, 1.15, 1.15, 1.15, 1.15, 0.8]
+
+
 def plans_and_reports(rng: random.Random, p: Project, window: Window):
     """Annual plans for each year the project builds within the window, and its monthly reports."""
     plans, reports = [], []
@@ -169,8 +173,11 @@ def plans_and_reports(rng: random.Random, p: Project, window: Window):
         if p.terminated_on and p.terminated_on.year < year:
             continue
         kind = "new_start" if begins == year else "continuing"
-        share = Decimal(str(rng.uniform(0.25, 0.6)))
-        planned = money(float(p.total_investment * share))
+        share = rng.uniform(0.25, 0.6)
+        if kind == "new_start":  # a project starting in the year plans for the months it builds in
+            start = p.started_on or p.planned_start_on
+            share *= sum(SEASON[start.month - 1 :]) / 12
+        planned = money(float(p.total_investment) * share)
         resumed = None
         if kind == "continuing" and rng.random() < 0.93:
             resumed = datetime.date(year, rng.randint(2, 4), rng.randint(1, 28))
@@ -191,13 +198,17 @@ def plans_and_reports(rng: random.Random, p: Project, window: Window):
         stop = min(stop, p.terminated_on.replace(day=1))
     if p.capacity_on:
         stop = min(stop, month_add(p.capacity_on.replace(day=1), 2))
+    # Most projects keep near the plan (Shanxi's zones report completion around the 序时进度); a few lag far behind.
+    pace = min(1.4, max(0.4, rng.gauss(1.02, 0.12)))
+    if rng.random() < 0.06:
+        pace *= rng.uniform(0.4, 0.7)
     while month <= stop:
         if month.month == 1:
             ytd = Decimal(0)
         plan = planned_by_year.get(month.year, p.total_investment * Decimal("0.1"))
-        amount = money(float(plan) / 12 * rng.uniform(0.3, 1.7))
-        if month.month in (1, 2, 12):
-            amount = money(float(amount) * 0.3)  # winter
+        first = p.started_on.month if p.started_on.year == month.year else 1
+        share = SEASON[month.month - 1] / sum(SEASON[first - 1 :])
+        amount = money(float(plan) * share * pace * rng.uniform(0.85, 1.15))
         amount = min(amount, p.total_investment - since)
         since += amount
         ytd += amount
@@ -366,6 +377,8 @@ def build_leads(
     leads, follow_ups = [], []
     free_projects = list(projects)
     rng.shuffle(free_projects)
+    # The most recently signed come first (taken from the end): the platform's leads are its recent signings.
+    free_projects.sort(key=lambda p: p.signed_on or datetime.date.min)
     for i in range(count):
         place = rng.choice(COMPANY_PLACES)
         company = (
