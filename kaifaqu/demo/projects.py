@@ -224,7 +224,27 @@ def plans_and_reports(rng: random.Random, p: Project, window: Window):
             )
         )
         month = month_add(month, 1)
+    _plans_as_built(plans, reports, pace, finished=stop < window.end, end=window.end)
     return plans, reports
+
+
+def _plans_as_built(plans, reports, pace: float, *, finished: bool, end: datetime.date) -> None:
+    """Each year's plan as the project was really paced against it: a project that ran out of investment to make, or
+    finished within the year, planned what it built, so its completion rate reflects its pace, not its budget."""
+    built, months = {}, {}
+    for r in reports:
+        built[r.month.year] = built.get(r.month.year, Decimal(0)) + r.this_month
+        months.setdefault(r.month.year, []).append(r.month.month)
+    for plan in plans:
+        done = built.get(plan.year)
+        if not done:
+            continue  # planned but not started in the year: it stays behind, as such projects are
+        reported = months[plan.year]
+        first, last = min(reported), max(reported)
+        if plan.year == end.year and not finished:
+            last = 12  # the year is still running: its plan covers the months to come
+        weight = sum(SEASON[first - 1 : last]) / sum(SEASON[m - 1] for m in reported)
+        plan.planned_investment = money(float(done) * weight / pace)
 
 
 def build_procedures(rng: random.Random, project: Project, types, agents, cal, today: datetime.date):
