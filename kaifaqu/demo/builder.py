@@ -124,7 +124,7 @@ def build(*, synthetic_enterprises: int = 300, seed: int = 2026) -> dict:
                 user.save()
             users.append((username, full_name, user.get_role_display(), user.scope_label))
     counts = synthetic.generate(
-        zones=Zone.objects.count(), enterprises=synthetic_enterprises, seed=seed, source="演示数据(合成)"
+        zones=Zone.objects.count(), enterprises=synthetic_enterprises, seed=seed, source="演示数据（合成）"
     )
     if not Project.objects.exists():
         demo_zones = [z for z in Zone.objects.select_related("city").order_by("name") if z.name in PROJECT_ZONES]
@@ -135,7 +135,7 @@ def build(*, synthetic_enterprises: int = 300, seed: int = 2026) -> dict:
             months=24,
             seed=seed,
             only_zones=demo_zones,
-            source="演示数据(合成)",
+            source="演示数据（合成）",
             procedures=True,
             leads_per_zone=30,
         )

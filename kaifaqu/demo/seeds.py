@@ -5,10 +5,10 @@ public in the reports: the demo builder generates valid but fictitious ones, and
 says so in its 数据来源 field.
 """
 
-SEED_000 = "演示数据:据《云冈经开区:以奋进之姿谱写高质量发展华章》(seeds/000)"
-SEED_001 = "演示数据:据晋中市开发区报道(seeds/001)"
-SEED_002 = "演示数据:据《开发区建设》专刊2024年第24期(seeds/002)"
-SEED_003 = "演示数据:据平鲁经济技术开发区报道(seeds/003)"
+SEED_000 = "演示数据：据《云冈经开区：以奋进之姿谱写高质量发展华章》报道"
+SEED_001 = "演示数据：据晋中市开发区报道"
+SEED_002 = "演示数据：据《开发区建设》专刊2024年第24期"
+SEED_003 = "演示数据：据平鲁经济技术开发区报道"
 
 # Zones the reports name that the reference list does not hold (name, short name, city, county, category, level).
 ZONES = [
