@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kaifaqu.core.fields import date_label
 from kaifaqu.core.models import TrackedModel
 from kaifaqu.core.scoping import USE_PATHS, Role, ScopePaths
 from kaifaqu.core.years import year_validators
@@ -161,7 +162,7 @@ class Holiday(CalendarWrites, TrackedModel):
         ordering = ["date"]
 
     def __str__(self):
-        return f"{self.date} {self.get_kind_display()}"
+        return f"{date_label(self.date)} {self.get_kind_display()}"
 
     @classmethod
     def scope_q(cls, scope):

@@ -15,7 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kaifaqu.core.fields import MonthField, month_label
+from kaifaqu.core.fields import MonthField, date_label, month_label
 from kaifaqu.core.models import TrackedModel
 from kaifaqu.core.scoping import Role, ScopePaths
 from kaifaqu.enterprises.models import Enterprise
@@ -503,7 +503,7 @@ class Campaign(TrackedModel):
         ]
 
     def __str__(self):
-        return f"{self.held_on:%Y-%m-%d} {self.name}"
+        return f"{self.name}（{date_label(self.held_on)}）"
 
     @classmethod
     def scope_q(cls, scope):
@@ -578,7 +578,7 @@ class DispatchMeeting(TrackedModel):
         ordering = ["-held_on"]
 
     def __str__(self):
-        return f"{self.held_on:%Y-%m-%d} {self.title}"
+        return f"{date_label(self.held_on)} {self.title}"
 
 
 class ProblemCategory(models.TextChoices):
