@@ -27,10 +27,13 @@ def month_label(day: datetime.date | None) -> str:
     return gettext("%(year)s年%(month)s月") % {"year": day.year, "month": day.month}
 
 
-def date_label(day: datetime.date | None) -> str:
-    """A day as Chinese documents write it: 2026年11月3日 ("—" for none)."""
-    if day is None:
+def date_label(day: datetime.date | str | None) -> str:
+    """A day as Chinese documents write it: 2026年11月3日 ("—" for none); a day kept as ISO text (a frozen
+    bulletin's content) is read first."""
+    if not day:
         return "—"
+    if isinstance(day, str):
+        day = datetime.date.fromisoformat(day)
     return gettext("%(year)s年%(month)s月%(day)s日") % {"year": day.year, "month": day.month, "day": day.day}
 
 

@@ -29,7 +29,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.core.fields import date_label
-from kaifaqu.lib.units import quantize
+from kaifaqu.lib.units import percent, quantize
 
 from .models import MILESTONES, AnnualPlan, Problem, StatusRule
 from .rates import Period, latest_ytd, reporting_period
@@ -118,11 +118,11 @@ def red_reasons(project, *, rule: StatusRule, period: Period) -> list[str]:
         if getattr(project, f"late_{actual}", False):
             words.append(gettext("%(m)s逾期（计划%(d)s）") % {"m": label, "d": date_label(getattr(project, planned))})
     if getattr(project, "behind_red", False):
-        rate = project.ytd_amount / project.plan_investment * 100 if project.ytd_amount else Decimal(0)
+        rate = percent(project.ytd_amount or 0, project.plan_investment)
         words.append(
             gettext("投资完成率%(r)s%%，低于序时进度%(s)s%%超过%(n)s个百分点")
             % {
-                "r": quantize(rate, 1),
+                "r": rate,
                 "s": quantize(period.schedule, 1),
                 "n": quantize(Decimal(rule.red_gap_points), 1),
             }

@@ -21,6 +21,7 @@ from kaifaqu.projects.status import annotate_status, red_reasons
 from kaifaqu.promotion.models import Agreement
 from kaifaqu.zones.models import City, Zone
 
+from .gongwen import ORDINALS
 from .models import Bulletin, BulletinLevel, BulletinStatus
 
 
@@ -213,9 +214,6 @@ def summary(c: dict) -> str:
     return "；".join(parts[:-1]) + "。" + parts[-1]
 
 
-ORDINALS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十")
-
-
 def _points(items: list[str]) -> str:
     """Points of a 公文 paragraph: 一是……二是……, one per line."""
     return "\n".join(_("%(n)s是%(text)s") % {"n": ORDINALS[i], "text": text} for i, text in enumerate(items))
@@ -302,14 +300,13 @@ def publish(bulletin_pk: int, user) -> Bulletin:
         if bulletin.status == BulletinStatus.PUBLISHED:
             raise NothingToPublish(_("通报已发布，不能重复发布"))
         list(bulletin.same_series().select_for_update().values_list("pk", flat=True))
-        content = build(bulletin)
-        if not content["has_data"]:
-            raise NothingToPublish(_("%(p)s没有可通报的数据") % {"p": content["period"]})
         if bulletin.issue_no is None:
             bulletin.issue_no = next_issue_no(bulletin)
         if not bulletin.authority:
             bulletin.authority = bulletin.default_authority()
-        content["document"] = particulars(bulletin, content)
+        content = build(bulletin)  # with the 期号 and office just set (nothing is saved if it is refused)
+        if not content["has_data"]:
+            raise NothingToPublish(_("%(p)s没有可通报的数据") % {"p": content["period"]})
         bulletin.content = content
         bulletin.status = BulletinStatus.PUBLISHED
         bulletin.published_at = timezone.now()

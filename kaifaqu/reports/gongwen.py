@@ -106,11 +106,6 @@ def _cell(value):
     return "—" if value is None or value == "" else value
 
 
-def _iso(text: str | None) -> str:
-    """A date stored in the content as ISO text, as the document writes it (2026年9月30日)."""
-    return date_label(datetime.date.fromisoformat(text)) if text else "—"
-
-
 def document(c: dict) -> Document:
     """The bulletin's content as a 公文. Bulletins published before the document particulars were stored get the
     defaults of their time (no 期号 shown, the province's office)."""
@@ -252,7 +247,14 @@ def _lists(c: dict) -> list[tuple]:
             [_("项目"), _("开发区"), _("类别"), _("问题"), _("责任单位"), _("整改时限")],
             [4, 4, 2, 5, 3, 3],
             [
-                [p["project"], p["zone"], p["category"], p.get("description") or "—", p["owner"], _iso(p["deadline"])]
+                [
+                    p["project"],
+                    p["zone"],
+                    p["category"],
+                    p.get("description") or "—",
+                    p["owner"],
+                    date_label(p["deadline"]),
+                ]
                 for p in c["overdue_problems"]
             ],
         ),
@@ -262,6 +264,6 @@ def _lists(c: dict) -> list[tuple]:
             _("超期审批"),
             [_("项目"), _("开发区"), _("事项"), _("法定期限")],
             [5, 4, 5, 3],
-            [[p["project"], p["zone"], p["type"], _iso(p["due_on"])] for p in c["overdue_procedures"]],
+            [[p["project"], p["zone"], p["type"], date_label(p["due_on"])] for p in c["overdue_procedures"]],
         ),
     ]

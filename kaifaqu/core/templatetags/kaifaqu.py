@@ -1,4 +1,3 @@
-import datetime
 from decimal import Decimal
 
 from django import template
@@ -26,9 +25,7 @@ def month_label(day):
 def date_label(day):
     """``{{ p.deadline|date_label }}`` — a day as Chinese documents write it: 2026年9月30日 (a date, or a date stored
     as ISO text in a frozen bulletin)."""
-    if isinstance(day, str) and day:
-        day = datetime.date.fromisoformat(day)
-    return _date_label(day or None)
+    return _date_label(day)
 
 
 @register.filter
