@@ -266,6 +266,11 @@ def _cell_text(raw) -> str:
     return str(raw).strip()
 
 
+def header_key(text: str) -> str:
+    """A header as matched: full- and half-width forms are one (NFKC), and so are spaces around punctuation."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text)))
+
+
 def _clean_header(text) -> str:
     return _cell_text(text).rstrip("*").strip()
 
@@ -436,16 +441,18 @@ class SheetSpec:
         header = [_clean_header(h) for h in rows[0]]
         errors: list[RowError] = []
         positions = {}
-        known = {c.header: c for c in self.columns}
+        # A header is known whichever width its punctuation is typed in: 总投资(万元) is 总投资（万元）.
+        known = {header_key(c.header): c for c in self.columns}
         for idx, h in enumerate(header):
             if not h:
                 continue
-            if h not in known:
+            c = known.get(header_key(h))
+            if c is None:
                 errors.append(RowError(1, _printable(h), _("无法识别的列,请使用下载的模板")))
-            elif h in positions:
-                errors.append(RowError(1, h, _("列重复")))
+            elif c.header in positions:
+                errors.append(RowError(1, c.header, _("列重复")))
             else:
-                positions[h] = idx
+                positions[c.header] = idx
         for c in self.columns:
             if c.required and c.header not in positions:
                 errors.append(RowError(1, c.header, _("缺少必填列")))

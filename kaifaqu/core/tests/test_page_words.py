@@ -1,4 +1,4 @@
-"""No English, no raw value, no None and no ISO timestamp on a Chinese page: every page every role reaches
+"""No English, no raw value, no None, no ISO timestamp and no ASCII punctuation in Chinese text on a Chinese page: every page every role reaches
 from its home page (menus, lists, detail pages, forms) is rendered in zh-hans and read as a user reads it."""
 
 from __future__ import annotations
@@ -19,6 +19,9 @@ ALLOWED = {
 WORD = re.compile(r"[A-Za-z][A-Za-z_&]{2,}")
 NONE = re.compile(r"\bNone\b")
 ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+# Chinese text takes full-width punctuation: an ASCII , ; : ? ! ( ) or a closing . next to a Chinese character.
+CJK = "\u3400-\u9fff\uf900-\ufaff"
+ASCII_MARK = re.compile(rf"(?<=[{CJK}])[ ]?[,;:?!()]|[,;:?!()][ ]?(?=[{CJK}])|(?<=[{CJK}])\.(?=\s|$)")
 SKIP = ("/logout", "/api/", "/admin/", "/static/", "/media/", "/i18n/", "/public/")
 SKIP_QUERY = ("export=", "format=", "download")
 # Not read as words: code, styles, and <code>, which shows a value as typed (query codes, credit codes).
@@ -67,6 +70,7 @@ def _faults(text: str, usernames: set[str]) -> list[str]:
             found.append(f"English “{m.group()}” in “{around(m)}”")
     found += [f"None in “{around(m)}”" for m in NONE.finditer(text)]
     found += [f"ISO timestamp “{m.group()}”" for m in ISO_TIME.finditer(text)]
+    found += [f"ASCII “{m.group().strip()}” in Chinese text “{around(m)}”" for m in ASCII_MARK.finditer(text)]
     return found
 
 
@@ -122,9 +126,19 @@ def test_no_english_none_or_iso_timestamp_on_any_page(who, world, client):
 
 def test_the_reader_flags_english_none_and_timestamps_but_not_values():
     page = _Page()
-    page.feed('<p title="Status">由 None 发布于 2026-12-02 10:00</p><p>查询码:<code>Z6WN6UHN</code> 共 3 个 PDF</p>')
+    page.feed(
+        '<p title="Status">由 None 发布于 2026-12-02 10:00</p><p>查询码：<code>Z6WN6UHN</code> 共 3 个 PDF</p>'
+        "<p>总投资(万元)</p><p>已保存.</p><p>10:00, 3.5, (A)</p>"
+    )
     faults = _faults("\n".join(page.text), set())
-    assert [f.split(" in ")[0] for f in faults] == ["English “Status”", "None", "ISO timestamp “2026-12-02 10:00”"]
+    assert [f.split(" in ")[0] for f in faults] == [
+        "English “Status”",
+        "None",
+        "ISO timestamp “2026-12-02 10:00”",
+        "ASCII “(”",
+        "ASCII “)”",
+        "ASCII “.”",
+    ]
 
 
 def test_amounts_and_moments_are_shown_as_a_chinese_page_needs(db, client_for, alice, zone_a):
