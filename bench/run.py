@@ -253,7 +253,7 @@ def bench_rates():
         assert abs(unit.completed - Decimal(str(row[6]))) < Decimal("0.01"), (unit.completed, row[6])
         assert [unit.capacity_due, unit.capacity_reached] == list(row[7:9]), (unit, row)
     print(
-        f"rates {period.label()}: 开复工率 {total.start_resume_rate}%, 投资完成率 {total.completion_rate}% "
+        f"rates {period.label()}：开复工率 {total.start_resume_rate}%，投资完成率 {total.completion_rate}% "
         f"(same numbers from the ORM and the hand-written SQL)"
     )
     orm_ms, _ = timed(orm)
@@ -294,7 +294,9 @@ def bench_ledger():
     assert months[-1] <= datetime.date.today().replace(day=1)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("月度投资")
-    ws.append(["项目", "月份", "当月完成投资(万元)", "年初至报告期累计(万元)", "开工至报告期累计(万元)", "形象进度"])
+    ws.append(
+        ["项目", "月份", "当月完成投资（万元）", "年初至报告期累计（万元）", "开工至报告期累计（万元）", "形象进度"]
+    )
     n = 0
     reports = (
         MonthlyReport.objects.filter(month=last)

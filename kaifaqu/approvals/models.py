@@ -42,9 +42,9 @@ class ProcedureType(TrackedModel):
     name = models.CharField(_("事项名称"), max_length=100, unique=True)
     stage = models.PositiveSmallIntegerField(_("审批阶段"), choices=ApprovalStage.choices)
     authority = models.CharField(_("办理部门"), max_length=100)
-    limit_days = models.PositiveSmallIntegerField(_("法定时限(天)"))
+    limit_days = models.PositiveSmallIntegerField(_("法定时限（天）"))
     day_kind = models.CharField(_("时限计算方式"), max_length=16, choices=DayKind.choices, default=DayKind.WORKING)
-    extension_days = models.PositiveSmallIntegerField(_("可延长(天)"), default=0)
+    extension_days = models.PositiveSmallIntegerField(_("可延长（天）"), default=0)
     allows_commitment = models.BooleanField(_("可实行承诺制"), default=False)
     materials = models.TextField(_("申请材料"), blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
@@ -170,7 +170,7 @@ class Holiday(CalendarWrites, TrackedModel):
 
     def clean(self):
         if self.date and self.kind == HolidayKind.OFF and self.date.weekday() >= 5:
-            raise ValidationError({"kind": _("周末本来就是休息日,只需登记工作日放假和周末调休上班")})
+            raise ValidationError({"kind": _("周末本来就是休息日，只需登记工作日放假和周末调休上班")})
         if self.date and self.kind == HolidayKind.WORKED and self.date.weekday() < 5:
             raise ValidationError({"kind": _("调休上班只能登记在周六或周日")})
         if self.date and not CalendarYear.objects.filter(year=self.date.year).exists():
@@ -224,16 +224,16 @@ class Bundle(TrackedModel):
         if len(days) < self.MIN_PROCEDURES:
             raise ValidationError(
                 {
-                    "status": _("同发批次至少应包含 %(n)s 项审批手续,当前 %(c)s 项")
+                    "status": _("同发批次至少应包含 %(n)s 项审批手续，当前 %(c)s 项")
                     % {"n": self.MIN_PROCEDURES, "c": len(days)}
                 }
             )
         if None in days:
-            raise ValidationError({"status": _("批次中还有未办结的手续,不能标记为已同发")})
+            raise ValidationError({"status": _("批次中还有未办结的手续，不能标记为已同发")})
         if len(set(days)) > 1:
             raise ValidationError(
                 {
-                    "status": _("批次中的手续办结日期不一致(%(d)s),不能标记为已同发")
+                    "status": _("批次中的手续办结日期不一致（%(d)s），不能标记为已同发")
                     % {"d": "、".join(str(d) for d in sorted(set(days)))}
                 }
             )
@@ -275,7 +275,7 @@ class Procedure(TrackedModel):
     # Kept consistent by services.refresh_clock (never typed in): the statutory due date and, once
     # done, the days used — so lists filter and statistics aggregate in the database.
     due_on = models.DateField(_("法定办结期限"), null=True, blank=True, editable=False)
-    days_used = models.PositiveSmallIntegerField(_("实际用时(天)"), null=True, blank=True, editable=False)
+    days_used = models.PositiveSmallIntegerField(_("实际用时（天）"), null=True, blank=True, editable=False)
     clock_error = models.CharField(_("计时异常"), max_length=200, blank=True, editable=False)
 
     scope_paths = ScopePaths.through("project")
@@ -359,7 +359,7 @@ class Procedure(TrackedModel):
         elif (
             self.bundle_id and self.bundle.status == BundleStatus.ISSUED and self.completed_on != self.bundle.issued_on
         ):
-            errors["completed_on"] = _("所属六证同发批次已于 %(d)s 同发,办结日期应为该日") % {
+            errors["completed_on"] = _("所属六证同发批次已于 %(d)s 同发，办结日期应为该日") % {
                 "d": self.bundle.issued_on
             }
         if errors:
@@ -466,7 +466,7 @@ class Commitment(TrackedModel):
     def clean(self):
         errors = {}
         if self.procedure_id and self.procedure.mode != Mode.COMMITMENT:
-            errors["procedure"] = _("承诺书只能用于按承诺制办理的审批手续(该手续为“%(m)s”)") % {
+            errors["procedure"] = _("承诺书只能用于按承诺制办理的审批手续（该手续为“%(m)s”）") % {
                 "m": self.procedure.get_mode_display()
             }
         if self.status != CommitmentStatus.PENDING and not self.checked_on:

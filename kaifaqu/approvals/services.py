@@ -24,7 +24,7 @@ from .models import DayKind, Procedure, ProcedurePause
 
 
 def calendar_error(year: int) -> str:
-    return _("%(y)s年的节假日安排尚未录入,无法按工作日计时;请管理员先录入该年节假日") % {"y": year}
+    return _("%(y)s年的节假日安排尚未录入，无法按工作日计时；请管理员先录入该年节假日") % {"y": year}
 
 
 def pauses_of(procedure: Procedure) -> list[Pause]:
@@ -248,7 +248,7 @@ def clock(procedure: Procedure, *, today: datetime.date | None = None, cal: Cale
     if status == "waiting":
         return Clock(status, day_kind=kind, limit=limit)
     if status == "error":
-        error = procedure.clock_error or _("办结期限尚未计算,请重新保存该事项")
+        error = procedure.clock_error or _("办结期限尚未计算，请重新保存该事项")
         return Clock(status, error=error, day_kind=kind, limit=limit)
     due = procedure.due_on
     if status in ("done", "done_late"):
@@ -366,8 +366,8 @@ def save_procedure(procedure: Procedure) -> Procedure:
                 except ValidationError as exc:
                     raise ValidationError(
                         {
-                            "completed_on": _("修改后,%(d)s 起的暂停不在受理与办结之间:%(why)s")
-                            % {"d": pause.paused_on, "why": ";".join(exc.messages)}
+                            "completed_on": _("修改后，%(d)s 起的暂停不在受理与办结之间：%(why)s")
+                            % {"d": pause.paused_on, "why": "；".join(exc.messages)}
                         }
                     ) from exc
         procedure.save()  # Procedure.save refreshes the clock
@@ -380,14 +380,14 @@ def check_pause(pause: ProcedurePause, also=()) -> None:
     procedure = pause.procedure
     errors = {}
     if not procedure.accepted_on:
-        errors["paused_on"] = _("事项尚未受理,不能暂停计时")
+        errors["paused_on"] = _("事项尚未受理，不能暂停计时")
     elif pause.paused_on <= procedure.accepted_on:
-        errors["paused_on"] = _("暂停日期应晚于受理日期(%(d)s)") % {"d": procedure.accepted_on}
+        errors["paused_on"] = _("暂停日期应晚于受理日期（%(d)s）") % {"d": procedure.accepted_on}
     if procedure.completed_on:
         if pause.resumed_on is None or pause.resumed_on > procedure.completed_on:
-            errors["resumed_on"] = _("暂停不能超出办理期间:事项已于 %(d)s 办结") % {"d": procedure.completed_on}
+            errors["resumed_on"] = _("暂停不能超出办理期间：事项已于 %(d)s 办结") % {"d": procedure.completed_on}
         if pause.paused_on >= procedure.completed_on:
-            errors["paused_on"] = _("暂停不能超出办理期间:事项已于 %(d)s 办结") % {"d": procedure.completed_on}
+            errors["paused_on"] = _("暂停不能超出办理期间：事项已于 %(d)s 办结") % {"d": procedure.completed_on}
     today = timezone.localdate()
     for name in ("paused_on", "resumed_on"):
         value = getattr(pause, name)
@@ -401,7 +401,7 @@ def check_pause(pause: ProcedurePause, also=()) -> None:
     )
     for other in others:
         if _overlap(mine, Pause(other.paused_on, other.resumed_on)):
-            errors.setdefault("paused_on", _("与已有的暂停(%(d)s 起)重叠") % {"d": other.paused_on})
+            errors.setdefault("paused_on", _("与已有的暂停（%(d)s 起）重叠") % {"d": other.paused_on})
     if errors:
         raise ValidationError(errors)
     check_dates(procedure, [mine])
@@ -433,6 +433,6 @@ def resume(procedure: Procedure, on: datetime.date) -> ProcedurePause:
         lock_procedure(procedure.pk)
         open_pause = procedure.pauses.filter(resumed_on__isnull=True).first()
         if open_pause is None:
-            raise ValidationError({"resumed_on": _("该事项当前未暂停计时,无法恢复")}, code="not_paused")
+            raise ValidationError({"resumed_on": _("该事项当前未暂停计时，无法恢复")}, code="not_paused")
         open_pause.resumed_on = on
         return save_pause(open_pause)

@@ -52,7 +52,7 @@ def resume_procedure(request, pk):
         services.resume(procedure, on)
         messages.success(request, _("已恢复计时"))
     except ValidationError as exc:
-        messages.error(request, ";".join(exc.messages))
+        messages.error(request, "；".join(exc.messages))
     return redirect("procedure_detail", pk=pk)
 
 
@@ -71,7 +71,7 @@ def project_procedures(request, pk):
     if access is None and can_write(request.user, ProgressAccess) and scope_for(request.user).role != Role.AGENT:
         access = ProgressAccess.objects.create(project=project)
     ctx = {
-        "title": _("审批进度:%(p)s") % {"p": project},
+        "title": _("审批进度：%(p)s") % {"p": project},
         "project": project,
         "rows": _rows(procedures),
         "compression": services.project_compression(procedures),
@@ -170,8 +170,8 @@ def stats(request):
             _("分组"),
             _("单位/人员"),
             _("办结事项"),
-            _("平均用时(工作日)"),
-            _("压缩率(%)"),
+            _("平均用时（工作日）"),
+            _("压缩率（%）"),
             _("超期办结"),
             _("在办超期"),
         ]
@@ -258,7 +258,7 @@ def public_progress(request):
     if request.method == "POST":
         # Counted before it is tried, atomically across workers (throttle.attempt); a success is given back.
         if not throttle.attempt(key, limit=QUERY_LIMIT, window=600):
-            ctx["error"] = _("查询过于频繁,请10分钟后再试")
+            ctx["error"] = _("查询过于频繁，请10分钟后再试")
             return render(request, "approvals/public_progress.html", ctx, status=429)
         access = None
         if form.is_valid():
@@ -316,10 +316,10 @@ def calendar_reminder(request):
     if gap is None:
         return []
     if gap.failing:
-        text = _("%(y)s年节假日安排尚未录入,已有 %(n)s 项在办审批事项因此计时异常,请尽快录入")
+        text = _("%(y)s年节假日安排尚未录入，已有 %(n)s 项在办审批事项因此计时异常，请尽快录入")
     else:
         text = _(
-            "%(y)s年节假日安排尚未录入(国务院办公厅一般于11月发布),请及时录入;否则在办审批事项将于 %(d)s 起计时异常"
+            "%(y)s年节假日安排尚未录入（国务院办公厅一般于11月发布），请及时录入；否则在办审批事项将于 %(d)s 起计时异常"
         )
     day = date_format(gap.errors_from, "DATE_FORMAT")  # 2027年1月1日, as every date on a Chinese page
     label = text % {"y": gap.year, "n": gap.failing, "d": day}

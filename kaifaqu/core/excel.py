@@ -123,21 +123,21 @@ class SheetColumn:
         if self.note:
             return self.note
         if f.many_to_many:
-            return _("填写%(what)s名称,多个用顿号(、)分隔") % {"what": f.related_model._meta.verbose_name}
+            return _("填写%(what)s名称，多个用顿号（、）分隔") % {"what": f.related_model._meta.verbose_name}
         if f.is_relation:
             return _("填写已登记的%(what)s名称") % {"what": f.related_model._meta.verbose_name}
         if f.choices:
-            return _("可选:") + "、".join(str(label) for _v, label in f.choices)
+            return _("可选：") + "、".join(str(label) for _v, label in f.choices)
         if isinstance(f, models.BooleanField):
             return _("填写 是 或 否")
         if isinstance(f, MonthField):
-            return _("月份,格式 YYYY-MM(如 2026-11)或该月1日")
+            return _("月份，格式 YYYY-MM（如 2026-11）或该月1日")
         if isinstance(f, models.DateField):
-            return _("日期,格式 YYYY-MM-DD")
+            return _("日期，格式 YYYY-MM-DD")
         if isinstance(f, models.DecimalField):
-            return _("数字,最多%(places)s位小数") % {"places": f.decimal_places}
+            return _("数字，最多%(places)s位小数") % {"places": f.decimal_places}
         if isinstance(f, models.CharField):
-            return _("文字,最多%(n)s个字") % {"n": f.max_length}
+            return _("文字，最多%(n)s个字") % {"n": f.max_length}
         return ""
 
     # -- import ---------------------------------------------------------------------------------
@@ -146,10 +146,10 @@ class SheetColumn:
         f = self.model_field
         if raw is UNEVALUATED:
             raise ValidationError(
-                _("该单元格是公式,但文件中没有保存计算结果;请在 Excel 中打开并保存后再导入,或直接填写数值")
+                _("该单元格是公式，但文件中没有保存计算结果；请在 Excel 中打开并保存后再导入，或直接填写数值")
             )
         if raw is ERROR_VALUE:
-            raise ValidationError(_("该单元格是错误值(如 #N/A、#DIV/0!),请修正后再导入"))
+            raise ValidationError(_("该单元格是错误值（如 #N/A、#DIV/0!），请修正后再导入"))
         if isinstance(raw, str):
             # The rule of every text field (core.validators), for every cell before it is looked up or
             # stored: a control character would otherwise reach the database (NUL) or the next export.
@@ -159,7 +159,7 @@ class SheetColumn:
         text = _cell_text(raw)
         if text == "":
             if self.required:
-                raise ValidationError(_("必填,不能为空"))
+                raise ValidationError(_("必填，不能为空"))
             if f.many_to_many:
                 return []
             if isinstance(f, models.BooleanField):
@@ -171,23 +171,23 @@ class SheetColumn:
             for n in names:
                 (found.append(lookups[self.field][n]) if n in lookups[self.field] else missing.append(n))
             if AMBIGUOUS in found:
-                raise ValidationError(_("名称对应多条记录,无法确定:%(v)s") % {"v": "、".join(names)})
+                raise ValidationError(_("名称对应多条记录，无法确定：%(v)s") % {"v": "、".join(names)})
             if missing:
-                raise ValidationError(_("不存在或不在您的管辖范围:%(v)s") % {"v": "、".join(missing)})
+                raise ValidationError(_("不存在或不在您的管辖范围：%(v)s") % {"v": "、".join(missing)})
             return found
         if f.is_relation:
             try:
                 found = lookups[self.field][text]
             except KeyError:
-                raise ValidationError(_("不存在或不在您的管辖范围:%(v)s") % {"v": text}) from None
+                raise ValidationError(_("不存在或不在您的管辖范围：%(v)s") % {"v": text}) from None
             if found is AMBIGUOUS:
-                raise ValidationError(_("名称对应多条记录,无法确定:%(v)s") % {"v": text})
+                raise ValidationError(_("名称对应多条记录，无法确定：%(v)s") % {"v": text})
             return found
         if f.choices:
             for value, label in f.choices:
                 if text in (str(label), value):
                     return value
-            raise ValidationError(_("应为以下之一:%(v)s") % {"v": "、".join(str(label) for _v, label in f.choices)})
+            raise ValidationError(_("应为以下之一：%(v)s") % {"v": "、".join(str(label) for _v, label in f.choices)})
         if isinstance(f, models.BooleanField):
             low = text.lower()
             if low in TRUE_WORDS:
@@ -209,11 +209,11 @@ class SheetColumn:
                     pass
             elif DATE_RE.match(unicodedata.normalize("NFKC", text)):
                 raise ValidationError(
-                    _("日期应使用半角数字,格式 YYYY-MM-DD(如 2025-09-30),当前为“%(v)s”") % {"v": _shown(text)}
+                    _("日期应使用半角数字，格式 YYYY-MM-DD（如 2025-09-30），当前为“%(v)s”") % {"v": _shown(text)}
                 )
-            raise ValidationError(_("日期格式应为 YYYY-MM-DD(如 2025-09-30),当前为“%(v)s”") % {"v": _shown(text)})
+            raise ValidationError(_("日期格式应为 YYYY-MM-DD（如 2025-09-30），当前为“%(v)s”") % {"v": _shown(text)})
         if isinstance(f, models.DecimalField):
-            value = _number(raw, text, _("应为数字,当前为“%(v)s”"))
+            value = _number(raw, text, _("应为数字，当前为“%(v)s”"))
             # As the database stores it (300.0 from a numeric cell is 300.00), so that messages and history
             # show the figure as the page does; more places than the field holds are left for its rule.
             try:
@@ -222,11 +222,11 @@ class SheetColumn:
                 return value
             return exact if exact == value else value
         if isinstance(f, models.IntegerField):
-            value = _number(raw, text, _("应为整数,当前为“%(v)s”"))
+            value = _number(raw, text, _("应为整数，当前为“%(v)s”"))
             if value.adjusted() >= MAX_INTEGER_DIGITS:
-                raise ValidationError(_("数值过大,当前为“%(v)s”") % {"v": _shown(text)})
+                raise ValidationError(_("数值过大，当前为“%(v)s”") % {"v": _shown(text)})
             if value != value.to_integral_value():
-                raise ValidationError(_("应为整数,当前为“%(v)s”") % {"v": _shown(text)})
+                raise ValidationError(_("应为整数，当前为“%(v)s”") % {"v": _shown(text)})
             return int(value)
         return text
 
@@ -246,7 +246,7 @@ def _number(raw, text: str, message: str) -> Decimal:
         plain = text.replace(",", "")
         if not NUMBER_RE.match(plain):
             if NUMBER_RE.match(unicodedata.normalize("NFKC", plain).replace(",", "")):
-                raise ValidationError(_("应使用半角数字(不要使用全角数字),当前为“%(v)s”") % {"v": _shown(text)})
+                raise ValidationError(_("应使用半角数字（不要使用全角数字），当前为“%(v)s”") % {"v": _shown(text)})
             raise ValidationError(message % {"v": _shown(text)})
         value = Decimal(plain)
     if not value.is_finite():
@@ -348,7 +348,7 @@ class SheetSpec:
                 notes,
                 [
                     _(
-                        "说明:按“%(key)s”匹配已有记录并更新,其余行新建。同一记录在表中只能出现一行;任何一行有错误时整张表都不会写入。"
+                        "说明：按“%(key)s”匹配已有记录并更新，其余行新建。同一记录在表中只能出现一行；任何一行有错误时整张表都不会写入。"
                     )
                     % {"key": "+".join(self._column_for(k).header for k in self.key)}
                 ],
@@ -425,7 +425,7 @@ class SheetSpec:
                     RowError(
                         0,
                         "",
-                        _("%(what)s不能通过 Excel 导入,请在页面上逐条登记") % {"what": self.model._meta.verbose_name},
+                        _("%(what)s不能通过 Excel 导入，请在页面上逐条登记") % {"what": self.model._meta.verbose_name},
                     )
                 ]
             )
@@ -437,7 +437,7 @@ class SheetSpec:
         while rows and all(_cell_text(v) == "" for v in rows[-1]):
             rows.pop()
         if not rows:
-            raise ImportFailed([RowError(1, "", _("表格为空:第1行应为表头"))])
+            raise ImportFailed([RowError(1, "", _("表格为空：第1行应为表头"))])
         header = [_clean_header(h) for h in rows[0]]
         errors: list[RowError] = []
         positions = {}
@@ -448,7 +448,7 @@ class SheetSpec:
                 continue
             c = known.get(header_key(h))
             if c is None:
-                errors.append(RowError(1, _printable(h), _("无法识别的列,请使用下载的模板")))
+                errors.append(RowError(1, _printable(h), _("无法识别的列，请使用下载的模板")))
             elif c.header in positions:
                 errors.append(RowError(1, c.header, _("列重复")))
             else:
@@ -462,7 +462,7 @@ class SheetSpec:
         data_rows = rows[1:]
         if len(data_rows) > settings.KFQ_IMPORT_MAX_ROWS:
             raise ImportFailed(
-                [RowError(0, "", _("一次最多导入 %(n)s 行,请拆分文件") % {"n": settings.KFQ_IMPORT_MAX_ROWS})]
+                [RowError(0, "", _("一次最多导入 %(n)s 行，请拆分文件") % {"n": settings.KFQ_IMPORT_MAX_ROWS})]
             )
 
         lookups = self.build_lookups()
@@ -517,7 +517,7 @@ class SheetSpec:
                     RowError(
                         rownum,
                         header_of[self.key[-1]],
-                        _("与第 %(n)s 行重复:按“%(key)s”每条记录只能出现一行")
+                        _("与第 %(n)s 行重复：按“%(key)s”每条记录只能出现一行")
                         % {"n": key_rows[key], "key": key_header},
                     )
                 )
@@ -526,7 +526,7 @@ class SheetSpec:
             if key in foreign:
                 if not duplicate:
                     errors.append(
-                        RowError(rownum, header_of[self.key[-1]], _("该记录已存在,但不在您的管辖范围内,不能导入修改"))
+                        RowError(rownum, header_of[self.key[-1]], _("该记录已存在，但不在您的管辖范围内，不能导入修改"))
                     )
                 continue
             current = existing.get(key)

@@ -62,7 +62,7 @@ class MonthFormField(forms.DateField):
 
     widget = MonthInput
     input_formats = MONTH_INPUT_FORMATS
-    default_error_messages = {"invalid": _("请填写月份,格式 YYYY-MM(如 2026-11)")}
+    default_error_messages = {"invalid": _("请填写月份，格式 YYYY-MM（如 2026-11）")}
 
     def to_python(self, value):
         value = super().to_python(value)

@@ -91,7 +91,7 @@ def add_errors(form: forms.BaseForm, exc) -> None:
                 label = str(model._meta.get_field(field).verbose_name)
             except Exception:
                 label = field
-        form.add_error(None, [f"{label}:{e}" for e in errors])
+        form.add_error(None, [f"{label}：{e}" for e in errors])
 
 
 def with_period(data):

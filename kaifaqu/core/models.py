@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .fields import MonthField, month_label
 from .scoping import ScopedManager
@@ -136,9 +137,10 @@ class ChangeSource(models.TextChoices):
 
 
 class ChangeAction(models.TextChoices):
-    CREATE = "create", _("新建")
-    UPDATE = "update", _("修改")
-    DELETE = "delete", _("删除")
+    # What happened (created), not the button that does it (create): hence the context.
+    CREATE = "create", pgettext_lazy("history action", "新建")
+    UPDATE = "update", pgettext_lazy("history action", "修改")
+    DELETE = "delete", pgettext_lazy("history action", "删除")
 
 
 class ChangeRecordQuerySet(models.QuerySet):
@@ -273,7 +275,7 @@ def display_stored(field, value, names: dict | None = None) -> str:
         else:
             obj = field.related_model._base_manager.filter(pk=value).first()
             name = str(obj) if obj is not None else None
-        return name if name is not None else _("#%(id)s(已删除)") % {"id": value}
+        return name if name is not None else _("#%(id)s（已删除）") % {"id": value}
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.BooleanField):

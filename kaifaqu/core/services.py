@@ -17,14 +17,14 @@ class OutOfScope(ValidationError):
     """A write that would leave the record outside what the editor may change."""
 
     def __init__(self):
-        super().__init__(_("保存后该记录将不在您的管辖范围内,已取消保存"), code="out_of_scope")
+        super().__init__(_("保存后该记录将不在您的管辖范围内，已取消保存"), code="out_of_scope")
 
 
 class Conflict(ValidationError):
     """A concurrent writer won: the record changed (or a row the write needs appeared) since it was read."""
 
     def __init__(self, message=None):
-        super().__init__(message or _("此记录已被他人修改,请刷新后重试"), code="conflict")
+        super().__init__(message or _("此记录已被他人修改，请刷新后重试"), code="conflict")
 
 
 # SQLSTATEs of a lost race: unique violation, serialization failure, deadlock, lock not available.
@@ -92,7 +92,7 @@ def dependents_message(blocking) -> str:
     for kind, count, names in blocking:
         more = _("等") if count > len(names) else ""
         parts.append(
-            _("%(kind)s %(count)s 条(%(names)s%(more)s)")
+            _("%(kind)s %(count)s 条（%(names)s%(more)s）")
             % {
                 "kind": kind,
                 "count": count,
@@ -100,7 +100,7 @@ def dependents_message(blocking) -> str:
                 "more": more,
             }
         )
-    return _("无法删除:以下记录依赖它,请先处理:") + ";".join(parts)
+    return _("无法删除：以下记录依赖它，请先处理：") + "；".join(parts)
 
 
 class DeleteRefused(ValidationError):
@@ -116,4 +116,4 @@ def delete_guarded(obj) -> None:
         try:
             obj.delete()
         except (ProtectedError, RestrictedError) as exc:  # a dependent appeared meanwhile
-            raise DeleteRefused(_("无法删除:有其他记录依赖它"), code="protected") from exc
+            raise DeleteRefused(_("无法删除：有其他记录依赖它"), code="protected") from exc

@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from kaifaqu.lib import creditcode
 
 _CREDIT_MESSAGES = {
-    "length": _("统一社会信用代码应为18位(当前%(length)s位)"),
-    "charset": _("统一社会信用代码只能由数字和大写字母组成,且不含 I、O、S、V、Z"),
-    "division": _("统一社会信用代码第3至8位应为行政区划代码(6位数字)"),
-    "check": _("统一社会信用代码校验位错误(GB 32100-2015)"),
+    "length": _("统一社会信用代码应为18位（当前%(length)s位）"),
+    "charset": _("统一社会信用代码只能由数字和大写字母组成，且不含 I、O、S、V、Z"),
+    "division": _("统一社会信用代码第3至8位应为行政区划代码（6位数字）"),
+    "check": _("统一社会信用代码校验位错误（GB 32100-2015）"),
 }
 
 
@@ -44,8 +44,8 @@ def text_problem(value: str, *, multiline: bool) -> str | None:
         return None
     char, pos = m.group(0), m.start() + 1
     if char in "\t\n\r":
-        return gettext("只能填写一行文字,不能包含换行符或制表符(第 %(pos)s 个字符)") % {"pos": pos}
-    return gettext("不能包含控制字符或无效字符 U+%(code)04X(第 %(pos)s 个字符),请删除后重新填写") % {
+        return gettext("只能填写一行文字，不能包含换行符或制表符（第 %(pos)s 个字符）") % {"pos": pos}
+    return gettext("不能包含控制字符或无效字符 U+%(code)04X（第 %(pos)s 个字符），请删除后重新填写") % {
         "code": ord(char),
         "pos": pos,
     }

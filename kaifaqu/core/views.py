@@ -482,7 +482,7 @@ class EditView(ResourceView):
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
-                messages.success(request, _("已保存:%(obj)s") % {"obj": saved})
+                messages.success(request, _("已保存：%(obj)s") % {"obj": saved})
                 return redirect(object_url(saved))
         return self.render_form(form, obj, status=400)
 
@@ -509,7 +509,7 @@ class DeleteView(ResourceView):
         except DeleteRefused as exc:
             messages.error(request, exc.messages[0])
             return redirect(object_url(obj))
-        messages.success(request, _("已删除:%(obj)s") % {"obj": obj})
+        messages.success(request, _("已删除：%(obj)s") % {"obj": obj})
         return redirect(f"{self.resource.slug()}_list")
 
 

@@ -158,19 +158,19 @@ def _mb(size: int) -> str:
 
 def _extent_error(where: str, rows: int, cols: int, limits: Limits) -> str | None:
     if rows > limits.rows:
-        return _("%(where)s 有 %(n)s 行(含表头),超过上限:一次最多导入 %(max)s 行数据,请拆分文件") % {
+        return _("%(where)s 有 %(n)s 行（含表头），超过上限：一次最多导入 %(max)s 行数据，请拆分文件") % {
             "where": where,
             "n": f"{rows:,}",
             "max": f"{limits.rows - 1:,}",
         }
     if cols > limits.columns:
-        return _("%(where)s 有 %(n)s 列,超过上限 %(max)s 列,请删除多余的列") % {
+        return _("%(where)s 有 %(n)s 列，超过上限 %(max)s 列，请删除多余的列") % {
             "where": where,
             "n": f"{cols:,}",
             "max": limits.columns,
         }
     if rows * cols > limits.cells:
-        return _("%(where)s 共 %(n)s 个单元格,超过上限 %(max)s 个,请拆分文件") % {
+        return _("%(where)s 共 %(n)s 个单元格，超过上限 %(max)s 个，请拆分文件") % {
             "where": where,
             "n": f"{rows * cols:,}",
             "max": f"{limits.cells:,}",
@@ -202,7 +202,7 @@ class _SheetScan:
         cut = len(data) if final else max(data.rfind(b"<"), 0)
         self.carry = data[cut:]
         if len(self.carry) > CHUNK:  # a "tag" longer than a chunk: not a worksheet
-            raise Unreadable(_("无法读取该文件:工作表的内容格式异常"))
+            raise Unreadable(_("无法读取该文件：工作表的内容格式异常"))
         if not self.dimension_seen:  # it comes before the cells, in the first chunk
             self.dimension_seen = True
             m = _DIMENSION.search(data, 0, cut)
@@ -282,7 +282,7 @@ class _SheetScan:
     def _mark(self, row: int, col: int, what) -> None:
         if len(self.marks) >= MAX_MARKS:
             raise Unreadable(
-                _("工作表中的公式或错误值单元格超过 %(n)s 个,请先“选择性粘贴为数值”后再导入") % {"n": f"{MAX_MARKS:,}"}
+                _("工作表中的公式或错误值单元格超过 %(n)s 个，请先“选择性粘贴为数值”后再导入") % {"n": f"{MAX_MARKS:,}"}
             )
         if self.marks.get((row, col)) is not ERROR_VALUE:
             self.marks[(row, col)] = what
@@ -307,7 +307,7 @@ class _SheetScan:
         ref = f"A1:{get_column_letter(min(self.max_col, 18278))}{self.max_row}" if self.max_col else "A1"
         message = _extent_error(
             _("工作表中单元格的范围 %(ref)s") % {"ref": ref}, self.max_row, self.max_col, self.limits
-        ) or _("%(where)s 共 %(n)s 个单元格,超过上限 %(max)s 个,请拆分文件") % {
+        ) or _("%(where)s 共 %(n)s 个单元格，超过上限 %(max)s 个，请拆分文件") % {
             "where": _("工作表"),
             "n": f"{self.cells:,}",
             "max": f"{self.limits.cells:,}",
@@ -331,7 +331,7 @@ def _first_sheet_path(zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo]) ->
     """The part calamine reads as sheet 0: the workbook's first ``<sheet>``, through its relationship."""
     sheet = _SHEET.search(_read_part(zf, names["xl/workbook.xml"]))
     if sheet is None:
-        raise Unreadable(_("无法读取该文件:工作簿中没有工作表"))
+        raise Unreadable(_("无法读取该文件：工作簿中没有工作表"))
     rid = _SHEET_RID.search(sheet.group(0))
     rels = names.get("xl/_rels/workbook.xml.rels")
     if rid and rels is not None:
@@ -345,18 +345,18 @@ def _first_sheet_path(zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo]) ->
                     return path
     if "xl/worksheets/sheet1.xml" in names:
         return "xl/worksheets/sheet1.xml"
-    raise Unreadable(_("无法读取该文件:找不到第一张工作表"))
+    raise Unreadable(_("无法读取该文件：找不到第一张工作表"))
 
 
 def _refuse_non_xlsx(head: bytes) -> None:
     if not head:
-        raise Unreadable(_("文件是空的(0 字节),请上传由模板填写的 .xlsx 文件"))
+        raise Unreadable(_("文件是空的（0 字节），请上传由模板填写的 .xlsx 文件"))
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise Unreadable(
-            _("无法读取该文件:这是旧版 .xls 文件或设置了密码的工作簿;请在 Excel 中取消密码并“另存为” .xlsx 后再导入")
+            _("无法读取该文件：这是旧版 .xls 文件或设置了密码的工作簿；请在 Excel 中取消密码并“另存为” .xlsx 后再导入")
         )
     if not head.startswith(b"PK"):
-        raise Unreadable(_("无法读取该文件:不是 .xlsx 工作簿,请上传由模板填写的 .xlsx 文件"))
+        raise Unreadable(_("无法读取该文件：不是 .xlsx 工作簿，请上传由模板填写的 .xlsx 文件"))
 
 
 def _parts(zf: zipfile.ZipFile, limits: Limits) -> tuple[dict[str, zipfile.ZipInfo], list[zipfile.ZipInfo]]:
@@ -364,27 +364,29 @@ def _parts(zf: zipfile.ZipFile, limits: Limits) -> tuple[dict[str, zipfile.ZipIn
     infos = zf.infolist()
     if len(infos) > limits.parts:
         raise Unreadable(
-            _("无法读取该文件:文件包含 %(n)s 个部件,超过上限 %(max)s 个") % {"n": len(infos), "max": limits.parts}
+            _("无法读取该文件：文件包含 %(n)s 个部件，超过上限 %(max)s 个") % {"n": len(infos), "max": limits.parts}
         )
     names: dict[str, zipfile.ZipInfo] = {}
     for info in infos:
         if info.filename in names:
-            raise Unreadable(_("无法读取该文件:文件中有重复的部件“%(part)s”") % {"part": info.filename[:100]})
+            raise Unreadable(_("无法读取该文件：文件中有重复的部件“%(part)s”") % {"part": info.filename[:100]})
         names[info.filename] = info
     if "xl/workbook.xml" not in names:
         if "xl/workbook.bin" in names or "mimetype" in names or "content.xml" in names:
-            raise Unreadable(_("无法读取该文件:不支持 .xlsb、.ods 等格式,请在 Excel 中“另存为” .xlsx 后再导入"))
-        raise Unreadable(_("无法读取该文件:这是一个压缩包,但不是 Excel 工作簿(.xlsx),请上传由模板填写的 .xlsx 文件"))
+            raise Unreadable(_("无法读取该文件：不支持 .xlsb、.ods 等格式，请在 Excel 中“另存为” .xlsx 后再导入"))
+        raise Unreadable(
+            _("无法读取该文件：这是一个压缩包，但不是 Excel 工作簿（.xlsx），请上传由模板填写的 .xlsx 文件")
+        )
     xml = [i for i in infos if i.filename.endswith((".xml", ".rels")) and not i.is_dir()]
     total = 0
     for info in xml:
         if info.flag_bits & 0x1:
-            raise Unreadable(_("无法读取该文件:文件内容已加密,请取消密码后另存再导入"))
+            raise Unreadable(_("无法读取该文件：文件内容已加密，请取消密码后另存再导入"))
         total += info.file_size
         if info.file_size > RATIO_GRACE and info.file_size > limits.ratio * max(info.compress_size, 1):
             raise Unreadable(
                 _(
-                    "无法读取该文件:其中“%(part)s”解压后 %(size)s MB,是压缩后的 %(ratio)s 倍(上限 %(max)s 倍),"
+                    "无法读取该文件：其中“%(part)s”解压后 %(size)s MB，是压缩后的 %(ratio)s 倍（上限 %(max)s 倍），"
                     "疑为恶意构造的文件"
                 )
                 % {
@@ -396,7 +398,7 @@ def _parts(zf: zipfile.ZipFile, limits: Limits) -> tuple[dict[str, zipfile.ZipIn
             )
     if total > limits.unzipped_bytes:
         raise Unreadable(
-            _("无法读取该文件:解压后共 %(size)s MB,超过上限 %(max)s MB,请拆分文件")
+            _("无法读取该文件：解压后共 %(size)s MB，超过上限 %(max)s MB，请拆分文件")
             % {"size": _mb(total), "max": _mb(limits.unzipped_bytes)}
         )
     return names, xml
@@ -432,7 +434,7 @@ def read_first_sheet(fileobj, limits: Limits | None = None) -> list[list]:
     try:
         zf = zipfile.ZipFile(fileobj)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
-        raise Unreadable(_("无法读取该文件:文件已损坏或不是 .xlsx 工作簿,请上传由模板填写的 .xlsx 文件")) from exc
+        raise Unreadable(_("无法读取该文件：文件已损坏或不是 .xlsx 工作簿，请上传由模板填写的 .xlsx 文件")) from exc
     with zf, tempfile.NamedTemporaryFile(suffix=".xlsx") as copy_file:
         try:
             names, xml = _parts(zf, limits)
@@ -458,13 +460,13 @@ def read_first_sheet(fileobj, limits: Limits | None = None) -> list[list]:
         except Unreadable:
             raise
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
-            raise Unreadable(_("无法读取该文件:文件已损坏(%(why)s)") % {"why": str(exc)[:100]}) from exc
+            raise Unreadable(_("无法读取该文件：文件已损坏（%(why)s）") % {"why": str(exc)[:100]}) from exc
         copy_file.flush()
         try:
             wb = CalamineWorkbook.from_path(copy_file.name)
             rows = wb.get_sheet_by_index(0).to_python(skip_empty_area=False)
         except Exception as exc:  # calamine raises its own types for every malformed part
-            raise Unreadable(_("无法读取该文件:工作表内容无法解析,请上传由模板填写的 .xlsx 文件")) from exc
+            raise Unreadable(_("无法读取该文件：工作表内容无法解析，请上传由模板填写的 .xlsx 文件")) from exc
     if scan.marks:
         # Calamine's grid ends at the last cell with a value: a formula without one may lie beyond it.
         width = max(max(len(r) for r in rows) if rows else 0, max(c for _r, c in scan.marks))

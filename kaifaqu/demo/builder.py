@@ -75,7 +75,7 @@ def build(*, synthetic_enterprises: int = 300, seed: int = 2026) -> dict:
             zone = zones.get(name)
             if zone is not None and zone.longitude is None:
                 zone.longitude, zone.latitude = Decimal(lng), Decimal(lat)
-                zone.source = ";".join(filter(None, [zone.source, "坐标为县(市、区)驻地附近的示意位置"]))
+                zone.source = "；".join(filter(None, [zone.source, "坐标为县（市、区）驻地附近的示意位置"]))
                 zone.save()
         for zone_name, parks in seeds.PARKS.items():
             for park in parks:
@@ -98,7 +98,7 @@ def build(*, synthetic_enterprises: int = 300, seed: int = 2026) -> dict:
                     srdi_tier=tier,
                     is_listed=bool(stock),
                     stock_code=stock,
-                    source=source + ";信用代码为虚构",
+                    source=source + "；信用代码为虚构",
                 ),
             )
             if created:
@@ -274,7 +274,7 @@ def _campaigns_problems_meetings(rng: random.Random) -> None:
         held_on=today - datetime.timedelta(days=20),
         title="省级重点工程项目调度会",
         chair="崔俊林",
-        decisions="加快已开工项目投资进度,推动未开工项目尽快开工,紧盯“双过半”目标任务。" + seeds.SEED_002,
+        decisions="加快已开工项目投资进度，推动未开工项目尽快开工，紧盯“双过半”目标任务。" + seeds.SEED_002,
     )
     meeting.projects.set(Project.objects.filter(zone=zone)[:8])
 

@@ -150,7 +150,7 @@ def build_project(
     ends = reached + datetime.timedelta(days=rng.randint(30, 400)) if reached else None
     if not p.capacity_on and rng.random() < 0.02 and ends and ends <= last:
         p.terminated_on = ends
-        p.termination_reason = rng.choice(["企业资金链断裂", "市场变化,企业战略调整", "用地未能落实"])
+        p.termination_reason = rng.choice(["企业资金链断裂", "市场变化，企业战略调整", "用地未能落实"])
     return p
 
 
@@ -356,7 +356,7 @@ def build_problems(rng: random.Random, project: Project, confirmer, today: datet
             problem.closed_by = confirmer
         elif roll < 0.6 and raised < today:
             problem.status = ProblemStatus.RESOLVED
-            problem.resolution = "已协调解决,待开发区确认销号"
+            problem.resolution = "已协调解决，待开发区确认销号"
             problem.resolved_on = min(today, raised + datetime.timedelta(days=rng.randint(1, 60)))
         out.append(problem)
     return out

@@ -27,7 +27,7 @@ from kaifaqu.zones.reference import load_cities, load_zones
 
 from .projects import Window, build_leads, build_problems, build_procedures, build_project, plans_and_reports
 
-SOURCE = "合成数据(自动生成,非真实)"
+SOURCE = "合成数据（自动生成，非真实）"
 ORG_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CHAIN_NAMES = [
     "新能源",

@@ -125,7 +125,7 @@ class ProblemSerializer(ServiceSerializer):
         current = self.instance.status if self.instance is not None else ProblemStatus.OPEN
         if wanted not in (None, current):  # never ignored silently
             raise serializers.ValidationError(
-                {"status": [_("问题状态不能直接修改;销号请使用 POST /api/problems/{id}/close/")]}
+                {"status": [_("问题状态不能直接修改；销号请使用 POST /api/problems/{id}/close/")]}
             )
         return super().validate(attrs)
 
@@ -134,7 +134,7 @@ class ProblemSerializer(ServiceSerializer):
 
 
 class CloseProblemSerializer(serializers.Serializer):
-    resolution = serializers.CharField(required=False, allow_blank=True, help_text="解决情况(已填写的可省略)")
+    resolution = serializers.CharField(required=False, allow_blank=True, help_text="解决情况（已填写的可省略）")
 
 
 CampaignSerializer = model_serializer(Campaign, ["name", "held_on", "level", "city"])

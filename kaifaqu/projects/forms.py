@@ -26,7 +26,7 @@ class ProjectForm(ScopedModelForm):
         label=_("修改原因"),
         required=False,
         max_length=500,
-        help_text=_("更改已记录的里程碑日期、撤销终止或调整总投资时必填,记入变更记录"),
+        help_text=_("更改已记录的里程碑日期、撤销终止或调整总投资时必填，记入变更记录"),
     )
 
     class Meta:
@@ -113,7 +113,7 @@ class MonthlyReportForm(ScopedModelForm):
             self.fields[name].help_text = _("留空则按上月累计加当月完成投资计算")
         if self.instance.pk is None:
             self.fields["month"].required = False
-            self.fields["month"].help_text = _("留空则为应报月份(最近一次填报的下一个月)")
+            self.fields["month"].help_text = _("留空则为应报月份（最近一次填报的下一个月）")
             if not self.is_bound:
                 self._prefill()
 
@@ -136,12 +136,12 @@ class MonthlyReportForm(ScopedModelForm):
                 continue
             field.widget.attrs["data-cumulative-base"] = str(base)
             if prev is not None:
-                field.help_text = _("上月(%(m)s)为 %(v)s 万元;留空则按上月累计加当月完成投资计算") % {
+                field.help_text = _("上月（%(m)s）为 %(v)s 万元；留空则按上月累计加当月完成投资计算") % {
                     "m": month_label(prev.month),
                     "v": getattr(prev, name),
                 }
             else:
-                field.help_text = _("1月的年初至报告期累计等于当月完成投资;留空则自动计算")
+                field.help_text = _("1月的年初至报告期累计等于当月完成投资；留空则自动计算")
 
     def clean(self):
         data = super().clean()
@@ -149,7 +149,7 @@ class MonthlyReportForm(ScopedModelForm):
         if project is not None and month is None and "month" not in self.errors:
             month = data["month"] = services.month_due(project)
             if month is None:
-                self.add_error("month", _("月份:该项目没有应报月份,请填写月份"))
+                self.add_error("month", _("月份：该项目没有应报月份，请填写月份"))
         if project is None or month is None:
             return data
         prev = services.previous_report(project, month, exclude=self.instance.pk)
@@ -158,7 +158,7 @@ class MonthlyReportForm(ScopedModelForm):
                 value = services.expected_cumulative(name, prev, month, this_month)
                 if value is None:
                     label = self.fields[name].label
-                    self.add_error(name, _("%(what)s:没有上月报表可据以计算,请填写") % {"what": label})
+                    self.add_error(name, _("%(what)s：没有上月报表可据以计算，请填写") % {"what": label})
                 else:
                     data[name] = value
         return data
@@ -173,9 +173,9 @@ def _pk(value):
 
 
 class CorrectionForm(forms.Form):
-    this_month = forms.DecimalField(label=_("当月完成投资(万元)"), min_value=0, max_digits=14, decimal_places=2)
-    year_to_date = forms.DecimalField(label=_("年初至报告期累计(万元)"), min_value=0, max_digits=14, decimal_places=2)
-    since_start = forms.DecimalField(label=_("开工至报告期累计(万元)"), min_value=0, max_digits=14, decimal_places=2)
+    this_month = forms.DecimalField(label=_("当月完成投资（万元）"), min_value=0, max_digits=14, decimal_places=2)
+    year_to_date = forms.DecimalField(label=_("年初至报告期累计（万元）"), min_value=0, max_digits=14, decimal_places=2)
+    since_start = forms.DecimalField(label=_("开工至报告期累计（万元）"), min_value=0, max_digits=14, decimal_places=2)
     reason = forms.CharField(label=_("更正原因"), max_length=300)
     # The report as the user saw it: a correction of figures someone else changed meanwhile is refused.
     version = forms.CharField(widget=forms.HiddenInput, required=False)

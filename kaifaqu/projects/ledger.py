@@ -48,7 +48,7 @@ def ledger_errors(staged, header_of, user) -> list[RowError]:
                     RowError(
                         rownum,
                         header_of["month"],
-                        _("%(m)s 已锁定,只能通过更正修改数字") % {"m": month_label(inst.month)},
+                        _("%(m)s 已锁定，只能通过更正修改数字") % {"m": month_label(inst.month)},
                     )
                 )
                 continue

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kaifaqu.core.fields import MonthField, date_label, month_label
 from kaifaqu.core.models import TrackedModel
@@ -30,10 +31,10 @@ ZONE_WRITERS = (Role.PROVINCE, Role.CITY, Role.ZONE)
 def validate_project_code(value: str) -> None:
     reason = projectcode.problem(value, max_year=timezone.localdate().year + 1)
     messages = {
-        "format": _("项目代码格式应为 YYYY-AAAAAA-II-TT-NNNNNN(如 2024-140271-36-03-012345)"),
+        "format": _("项目代码格式应为 YYYY-AAAAAA-II-TT-NNNNNN（如 2024-140271-36-03-012345）"),
         "year": _("项目代码的年份不合理"),
-        "division": _("项目代码第二段应为山西省的行政区划代码(14开头)"),
-        "type": _("项目代码第四段应为 01(审批)、02(核准)或 03(备案)"),
+        "division": _("项目代码第二段应为山西省的行政区划代码（14开头）"),
+        "type": _("项目代码第四段应为 01（审批）、02（核准）或 03（备案）"),
     }
     if reason:
         raise ValidationError(messages[reason], code=f"project_code_{reason}")
@@ -61,11 +62,13 @@ class Stage(models.TextChoices):
 
 
 # The main milestones in order: (stage, planned field, actual field, label).
+# A milestone is an event (签约 = the signing), a stage the state after it (签约 = signed): one Chinese word, two
+# English ones, hence the context.
 MILESTONES = [
-    (Stage.SIGNED, "planned_sign_on", "signed_on", _("签约")),
-    (Stage.STARTED, "planned_start_on", "started_on", _("开工")),
-    (Stage.PRODUCING, "planned_production_on", "producing_on", _("投产")),
-    (Stage.AT_CAPACITY, "planned_capacity_on", "capacity_on", _("达效")),
+    (Stage.SIGNED, "planned_sign_on", "signed_on", pgettext_lazy("milestone", "签约")),
+    (Stage.STARTED, "planned_start_on", "started_on", pgettext_lazy("milestone", "开工")),
+    (Stage.PRODUCING, "planned_production_on", "producing_on", pgettext_lazy("milestone", "投产")),
+    (Stage.AT_CAPACITY, "planned_capacity_on", "capacity_on", pgettext_lazy("milestone", "达效")),
 ]
 
 
@@ -77,7 +80,7 @@ class Project(TrackedModel):
         max_length=24,
         blank=True,
         validators=[validate_project_code],
-        help_text=_("全国投资项目在线审批监管平台项目代码,储备项目可暂空"),
+        help_text=_("全国投资项目在线审批监管平台项目代码，储备项目可暂空"),
     )
     name = models.CharField(_("项目名称"), max_length=200)
     enterprise = models.ForeignKey(
@@ -98,13 +101,13 @@ class Project(TrackedModel):
     nature = models.CharField(_("建设性质"), max_length=16, choices=Nature.choices, default=Nature.NEW)
     is_transformation = models.BooleanField(_("转型项目"), default=False)
     key_level = models.CharField(_("重点级别"), max_length=16, choices=KeyLevel.choices, blank=True)
-    total_investment = models.DecimalField(_("总投资(万元)"), **MONEY)
+    total_investment = models.DecimalField(_("总投资（万元）"), **MONEY)
     land_area = models.DecimalField(
-        _("用地面积(亩)"), max_digits=12, decimal_places=2, null=True, blank=True, validators=[NON_NEGATIVE]
+        _("用地面积（亩）"), max_digits=12, decimal_places=2, null=True, blank=True, validators=[NON_NEGATIVE]
     )
-    expected_output = models.DecimalField(_("预计年产值(万元)"), null=True, blank=True, **MONEY)
-    expected_tax = models.DecimalField(_("预计年税收(万元)"), null=True, blank=True, **MONEY)
-    actual_output = models.DecimalField(_("达效后实际年产值(万元)"), null=True, blank=True, **MONEY)
+    expected_output = models.DecimalField(_("预计年产值（万元）"), null=True, blank=True, **MONEY)
+    expected_tax = models.DecimalField(_("预计年税收（万元）"), null=True, blank=True, **MONEY)
+    actual_output = models.DecimalField(_("达效后实际年产值（万元）"), null=True, blank=True, **MONEY)
     liaison_leader = models.CharField(_("包联领导"), max_length=50, blank=True)
     construction_content = models.TextField(_("建设内容"), blank=True)
 
@@ -232,7 +235,7 @@ class Project(TrackedModel):
             if self.terminated_on > today:
                 errors["terminated_on"] = _("终止日期不能晚于今天")
             elif last_reached and self.terminated_on < last_reached:
-                errors["terminated_on"] = _("终止日期不能早于已到达的里程碑日期(%(d)s)") % {"d": last_reached}
+                errors["terminated_on"] = _("终止日期不能早于已到达的里程碑日期（%(d)s）") % {"d": last_reached}
             if self.capacity_on:
                 errors["terminated_on"] = _("已达效的项目不能终止")
             if not self.termination_reason.strip():
@@ -283,7 +286,7 @@ class Suspension(TrackedModel):
         if self.project_id and self.suspended_on:
             started = self.project.started_on
             if started is None or self.suspended_on < started:
-                raise ValidationError({"suspended_on": _("只有已开工的项目才能停工,停工日期不能早于开工日期")})
+                raise ValidationError({"suspended_on": _("只有已开工的项目才能停工，停工日期不能早于开工日期")})
         today = timezone.localdate()
         for name in ("suspended_on", "resumed_on"):
             value = getattr(self, name)
@@ -302,9 +305,9 @@ class AnnualPlan(TrackedModel):
     project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.PROTECT, related_name="plans")
     year = models.PositiveSmallIntegerField(_("年度"))
     kind = models.CharField(_("计划类别"), max_length=16, choices=PlanKind.choices)
-    planned_investment = models.DecimalField(_("年度计划投资(万元)"), **MONEY)
+    planned_investment = models.DecimalField(_("年度计划投资（万元）"), **MONEY)
     resumed_on = models.DateField(
-        _("复工日期"), null=True, blank=True, help_text=_("续建项目当年复工的日期(计入复工率)")
+        _("复工日期"), null=True, blank=True, help_text=_("续建项目当年复工的日期（计入复工率）")
     )
 
     scope_paths = ScopePaths.through("project")
@@ -350,9 +353,9 @@ class MonthlyReport(TrackedModel):
 
     project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.PROTECT, related_name="reports")
     month = MonthField(_("月份"), help_text=_("该月1日"))
-    this_month = models.DecimalField(_("当月完成投资(万元)"), **MONEY)
-    year_to_date = models.DecimalField(_("年初至报告期累计(万元)"), **MONEY)
-    since_start = models.DecimalField(_("开工至报告期累计(万元)"), **MONEY)
+    this_month = models.DecimalField(_("当月完成投资（万元）"), **MONEY)
+    year_to_date = models.DecimalField(_("年初至报告期累计（万元）"), **MONEY)
+    since_start = models.DecimalField(_("开工至报告期累计（万元）"), **MONEY)
     progress = models.TextField(_("形象进度"), blank=True)
     problems = models.TextField(_("存在问题"), blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.SUBMITTED)
@@ -391,7 +394,7 @@ class MonthlyReport(TrackedModel):
             models.UniqueConstraint(
                 fields=["project", "month"],
                 name="report_unique_project_month",
-                violation_error_message=_("该项目该月已填报;如需修改请使用更正"),
+                violation_error_message=_("该项目该月已填报；如需修改请使用更正"),
             ),
             models.CheckConstraint(
                 condition=Q(year_to_date__gte=F("this_month")),
@@ -422,9 +425,9 @@ class MonthlyReport(TrackedModel):
 class CorrectedFigure(models.TextChoices):
     """The figures of a monthly report that a correction may change, named as the report's columns."""
 
-    THIS_MONTH = "this_month", _("当月完成投资(万元)")
-    YEAR_TO_DATE = "year_to_date", _("年初至报告期累计(万元)")
-    SINCE_START = "since_start", _("开工至报告期累计(万元)")
+    THIS_MONTH = "this_month", _("当月完成投资（万元）")
+    YEAR_TO_DATE = "year_to_date", _("年初至报告期累计（万元）")
+    SINCE_START = "since_start", _("开工至报告期累计（万元）")
 
 
 class ReportCorrection(TrackedModel):
@@ -434,8 +437,8 @@ class ReportCorrection(TrackedModel):
         MonthlyReport, verbose_name=_("月度报表"), on_delete=models.PROTECT, related_name="corrections"
     )
     field = models.CharField(_("更正项"), max_length=32, choices=CorrectedFigure.choices)
-    old_value = models.DecimalField(_("原值(万元)"), max_digits=14, decimal_places=2)
-    new_value = models.DecimalField(_("更正值(万元)"), **MONEY)
+    old_value = models.DecimalField(_("原值（万元）"), max_digits=14, decimal_places=2)
+    new_value = models.DecimalField(_("更正值（万元）"), **MONEY)
     reason = models.CharField(_("更正原因"), max_length=300)
     corrected_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("更正人"), null=True, on_delete=models.PROTECT, related_name="+"
@@ -493,7 +496,7 @@ class Campaign(TrackedModel):
             models.CheckConstraint(
                 condition=(Q(level="province") & Q(city__isnull=True)) | (Q(level="city") & Q(city__isnull=False)),
                 name="campaign_city_matches_level",
-                violation_error_message=_("市级活动必须选择地市,省级活动不选地市"),
+                violation_error_message=_("市级活动必须选择地市，省级活动不选地市"),
             ),
             models.UniqueConstraint(
                 fields=["name", "held_on"],
@@ -664,7 +667,7 @@ class Problem(TrackedModel):
         ]
 
     def __str__(self):
-        return f"{self.project}:{self.get_category_display()}"
+        return f"{self.project}：{self.get_category_display()}"
 
     def clean(self):
         """A problem is not resolved in the future (the order of its dates is a constraint each, see
@@ -692,14 +695,14 @@ class StatusRule(TrackedModel):
     scope_paths = ScopePaths(city=None, zone=None, enterprise=None)
     write_roles = (Role.PROVINCE,)
 
-    red_milestone_days = models.PositiveIntegerField(_("红色:里程碑逾期天数超过"), default=30)
+    red_milestone_days = models.PositiveIntegerField(_("红色：里程碑逾期天数超过"), default=30)
     red_gap_points = models.DecimalField(
-        _("红色:投资完成率落后序时进度超过(百分点)"), max_digits=5, decimal_places=1, default=20
+        _("红色：投资完成率落后序时进度超过（百分点）"), max_digits=5, decimal_places=1, default=20
     )
     yellow_gap_points = models.DecimalField(
-        _("黄色:投资完成率落后序时进度超过(百分点)"), max_digits=5, decimal_places=1, default=10
+        _("黄色：投资完成率落后序时进度超过（百分点）"), max_digits=5, decimal_places=1, default=10
     )
-    yellow_on_overdue_problem = models.BooleanField(_("黄色:有逾期未销号问题"), default=True)
+    yellow_on_overdue_problem = models.BooleanField(_("黄色：有逾期未销号问题"), default=True)
 
     class Meta:
         verbose_name = _("项目状态颜色规则")

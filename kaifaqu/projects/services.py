@@ -109,7 +109,7 @@ def land_started(project_ids) -> None:
 
 
 def reason_message(needed: list[tuple[str, str]]) -> str:
-    return _("以下修改须填写原因:%(what)s") % {"what": "、".join(what for _f, what in needed)}
+    return _("以下修改须填写原因：%(what)s") % {"what": "、".join(what for _f, what in needed)}
 
 
 def check_project(project: Project, old: Project | None, reason: str) -> None:
@@ -126,7 +126,7 @@ def check_project(project: Project, old: Project | None, reason: str) -> None:
         first = project.reports.order_by("month").values_list("month", flat=True).first()
         if first is not None and (project.started_on is None or first_of_month(project.started_on) > first):
             raise ValidationError(
-                {"started_on": _("已填报 %(m)s 的月度投资,开工日期不能晚于该月或清空") % {"m": month_label(first)}}
+                {"started_on": _("已填报 %(m)s 的月度投资，开工日期不能晚于该月或清空") % {"m": month_label(first)}}
             )
 
 
@@ -175,7 +175,7 @@ def check_report(report: MonthlyReport) -> None:
     """The ledger rules of one month's report, given the project's other months. Raises ValidationError."""
     others = MonthlyReport.objects.filter(project=report.project).exclude(pk=report.pk)
     if others.filter(month=report.month).exists():  # filed meanwhile by someone else (read under the lock)
-        raise ValidationError(_("该项目该月已填报;如需修改请使用更正"), code="unique")
+        raise ValidationError(_("该项目该月已填报；如需修改请使用更正"), code="unique")
     prev = others.filter(month__lt=report.month).order_by("-month").first()
     nxt = others.filter(month__gt=report.month).order_by("month").first()
     errors = report_errors(report, report.project, prev, nxt)
@@ -197,13 +197,15 @@ def report_errors(report: MonthlyReport, project: Project, prev, nxt, *, today=N
     if month > last_reportable_month(today):
         add("month", _("不能填报未来月份"))
     if project.started_on is None:
-        add("month", _("项目尚未开工,不能填报月度投资"))
+        add("month", _("项目尚未开工，不能填报月度投资"))
     elif month < first_of_month(project.started_on):
-        add("month", _("报告月份早于项目开工月份(%(d)s)") % {"d": month_label(project.started_on)})
+        add("month", _("报告月份早于项目开工月份（%(d)s）") % {"d": month_label(project.started_on)})
     if report.since_start is not None and report.since_start > project.total_investment:
         add(
             "since_start",
-            _("开工至报告期累计(%(a)s 万元)超过项目总投资(%(b)s 万元);如总投资已调整,请先修改项目总投资并说明原因")
+            _(
+                "开工至报告期累计（%(a)s 万元）超过项目总投资（%(b)s 万元）；如总投资已调整，请先修改项目总投资并说明原因"  # noqa: E501
+            )
             % {"a": report.since_start, "b": project.total_investment},
         )
     if month.month == 1 and report.year_to_date != expected_cumulative("year_to_date", None, month, report.this_month):
@@ -269,7 +271,7 @@ def _lock_report(report: MonthlyReport) -> MonthlyReport | None:
 
 
 def reviewed_message() -> str:
-    return _("报表已审核,企业不能再修改;请联系开发区")
+    return _("报表已审核，企业不能再修改；请联系开发区")
 
 
 def save_report(report: MonthlyReport, *, user) -> MonthlyReport:
@@ -284,7 +286,7 @@ def save_report(report: MonthlyReport, *, user) -> MonthlyReport:
             moved = stored.month != report.month or stored.project_id != report.project_id
             if stored.is_locked and (moved or any(getattr(stored, f) != getattr(report, f) for f in FIGURES)):
                 raise ValidationError(
-                    _("%(m)s 的报表已于 %(d)s 锁定,只能通过更正修改数字")
+                    _("%(m)s 的报表已于 %(d)s 锁定，只能通过更正修改数字")
                     % {"m": month_label(stored.month), "d": stored.lock_date},
                     code="locked",
                 )
@@ -320,11 +322,11 @@ def may_close(problem: Problem, user) -> bool:
 
 
 def review_four_eyes_message() -> str:
-    return _("双人复核:月度报表须由填报人以外的用户审核,您是该报表的填报人")
+    return _("双人复核：月度报表须由填报人以外的用户审核，您是该报表的填报人")
 
 
 def close_four_eyes_message() -> str:
-    return _("双人复核:问题销号须由提出人以外的用户确认,您是该问题的提出人")
+    return _("双人复核：问题销号须由提出人以外的用户确认，您是该问题的提出人")
 
 
 def review_report(report: MonthlyReport, *, user) -> MonthlyReport:
@@ -437,17 +439,17 @@ def _carried_errors(report: MonthlyReport, project: Project) -> dict[str, list[s
     when = month_label(report.month)
     if report.year_to_date < report.this_month:
         errors.setdefault("year_to_date", []).append(
-            _("更正后 %(m)s 的年初至报告期累计(%(v)s 万元)将小于其当月完成投资(%(t)s 万元)")
+            _("更正后 %(m)s 的年初至报告期累计（%(v)s 万元）将小于其当月完成投资（%(t)s 万元）")
             % {"m": when, "v": report.year_to_date, "t": report.this_month}
         )
     if report.since_start < report.year_to_date:
         errors.setdefault("since_start", []).append(
-            _("更正后 %(m)s 的开工至报告期累计(%(v)s 万元)将小于其年初至报告期累计(%(y)s 万元)")
+            _("更正后 %(m)s 的开工至报告期累计（%(v)s 万元）将小于其年初至报告期累计（%(y)s 万元）")
             % {"m": when, "v": report.since_start, "y": report.year_to_date}
         )
     if report.since_start > project.total_investment:
         errors.setdefault("since_start", []).append(
-            _("更正后 %(m)s 的开工至报告期累计(%(v)s 万元)将超过项目总投资(%(t)s 万元)")
+            _("更正后 %(m)s 的开工至报告期累计（%(v)s 万元）将超过项目总投资（%(t)s 万元）")
             % {"m": when, "v": report.since_start, "t": project.total_investment}
         )
     return errors
@@ -466,7 +468,7 @@ CLOSERS = (Role.PROVINCE, Role.CITY, Role.ZONE)
 
 
 def closed_message() -> str:
-    return _("问题已销号,只有开发区可以修改")
+    return _("问题已销号，只有开发区可以修改")
 
 
 def _lock_problem(problem: Problem) -> Problem:
@@ -501,7 +503,7 @@ def save_problem(problem: Problem, *, user) -> Problem:
 def check_problem_delete(problem: Problem, *, user) -> None:
     """Deleting a problem would take it off the ledger without a close-out: not for an enterprise."""
     if scope_for(user).role not in CLOSERS:
-        raise ValidationError(_("问题只能由开发区确认销号,企业不能删除问题"), code="delete_role")
+        raise ValidationError(_("问题只能由开发区确认销号，企业不能删除问题"), code="delete_role")
 
 
 def close_problem(problem: Problem, *, user, resolution: str | None = None) -> Problem:
@@ -518,7 +520,7 @@ def close_problem(problem: Problem, *, user, resolution: str | None = None) -> P
         if resolution is not None and resolution.strip():
             stored.resolution = resolution.strip()
         if not stored.resolution.strip():
-            raise ValidationError({"resolution": _("请先填写解决情况,再销号")})
+            raise ValidationError({"resolution": _("请先填写解决情况，再销号")})
         stored.status = ProblemStatus.CLOSED
         stored.closed_by = user
         stored.closed_on = timezone.localdate()

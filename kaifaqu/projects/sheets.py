@@ -64,7 +64,7 @@ class ProjectSheet(SheetSpec):
                 for field, messages in exc.message_dict.items():
                     if field == "change_reason":  # named at each column whose change needs the reason
                         for changed, what in needed.items():
-                            message = _("%(what)s须填写原因,Excel 导入不能修改;请在项目页面修改并说明原因") % {
+                            message = _("%(what)s须填写原因，Excel 导入不能修改；请在项目页面修改并说明原因") % {
                                 "what": what
                             }
                             errors.append(RowError(rownum, header_of.get(changed, ""), message))
@@ -96,8 +96,8 @@ class MonthlyReportSheet(SheetSpec):
     model = MonthlyReport
     key = ("project", "month")
     columns = [
-        C("project", lookup="code", note="填写项目代码(YYYY-AAAAAA-II-TT-NNNNNN)"),
-        C("month", note="报告月份,填写 YYYY-MM 或该月1日,如 2025-09 或 2025-09-01"),
+        C("project", lookup="code", note="填写项目代码（YYYY-AAAAAA-II-TT-NNNNNN）"),
+        C("month", note="报告月份，填写 YYYY-MM 或该月1日，如 2025-09 或 2025-09-01"),
         C("this_month"),
         C("year_to_date"),
         C("since_start"),
@@ -164,7 +164,7 @@ class CampaignSheet(SheetSpec):
 class CampaignEntrySheet(SheetSpec):
     model = CampaignEntry
     key = ("campaign", "project", "kind")
-    columns = [C("campaign", note="填写“活动日期 名称”,如 2023-02-22 第一批"), C("project", lookup="code"), C("kind")]
+    columns = [C("campaign", note="填写“活动日期 名称”，如 2023-02-22 第一批"), C("project", lookup="code"), C("kind")]
 
 
 class DispatchMeetingSheet(SheetSpec):

@@ -28,7 +28,7 @@ from kaifaqu.zones.models import City, IndustryChain, Park, Zone
 
 from . import rates, services
 from .forms import CorrectionForm
-from .models import AnnualPlan, CampaignEntry, EntryKind, KeyLevel, MonthlyReport, Problem, Project
+from .models import MILESTONES, AnnualPlan, CampaignEntry, EntryKind, KeyLevel, MonthlyReport, Problem, Project
 from .status import COLOURS, annotate_status
 
 
@@ -140,19 +140,19 @@ def rates_page(request):
             _("单位"),
             _("新开工计划"),
             _("已开工"),
-            _("开工率(%)"),
+            _("开工率（%）"),
             _("续建"),
             _("已复工"),
-            _("复工率(%)"),
-            _("开复工率(%)"),
+            _("复工率（%）"),
+            _("开复工率（%）"),
             _("终止"),
-            _("年度计划投资(万元)"),
-            _("完成投资(万元)"),
-            _("投资完成率(%)"),
-            _("较序时进度(百分点)"),
+            _("年度计划投资（万元）"),
+            _("完成投资（万元）"),
+            _("投资完成率（%）"),
+            _("较序时进度（百分点）"),
             _("应达效"),
             _("已达效"),
-            _("项目达产率(%)"),
+            _("项目达产率（%）"),
         ]
         rows = [
             [
@@ -216,7 +216,7 @@ def board(request):
         "zones": zones,
         "rows": rows,
         "today": today.isoformat(),
-        "labels": [str(_("签约")), str(_("开工")), str(_("投产")), str(_("达效"))],
+        "labels": [str(label) for _s, _p, _a, label in MILESTONES],
     }
     return render(request, "projects/board.html", ctx)
 
@@ -233,9 +233,9 @@ def review_report(request, pk):
         raise PermissionDenied
     try:
         services.review_report(report, user=request.user)
-        messages.success(request, _("已审核:%(r)s") % {"r": report})
+        messages.success(request, _("已审核：%(r)s") % {"r": report})
     except ValidationError as exc:
-        messages.error(request, "; ".join(exc.messages))
+        messages.error(request, "；".join(exc.messages))
     return redirect("monthlyreport_detail", pk=report.pk)
 
 
@@ -259,9 +259,9 @@ def correct_report(request, pk):
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, _("已更正并记录:%(r)s") % {"r": report})
+            messages.success(request, _("已更正并记录：%(r)s") % {"r": report})
             return redirect("monthlyreport_detail", pk=report.pk)
-    ctx = {"form": form, "object": report, "title": _("更正报表:%(r)s") % {"r": report}}
+    ctx = {"form": form, "object": report, "title": _("更正报表：%(r)s") % {"r": report}}
     return render(request, "projects/report_correct.html", ctx, status=400 if form.errors else 200)
 
 
@@ -271,9 +271,9 @@ def close_problem(request, pk):
     problem = get_object_or_404(Problem.objects.for_user(request.user), pk=pk)
     try:
         services.close_problem(problem, user=request.user, resolution=request.POST.get("resolution"))
-        messages.success(request, _("已销号:%(p)s") % {"p": problem})
+        messages.success(request, _("已销号：%(p)s") % {"p": problem})
     except ValidationError as exc:
-        messages.error(request, "; ".join(exc.messages))
+        messages.error(request, "；".join(exc.messages))
     return redirect("problem_detail", pk=problem.pk)
 
 
@@ -286,7 +286,7 @@ class ProblemDeleteView(DeleteView):
         try:
             services.check_problem_delete(problem, user=request.user)
         except ValidationError as exc:
-            messages.error(request, "; ".join(exc.messages))
+            messages.error(request, "；".join(exc.messages))
             return redirect("problem_detail", pk=pk)
         return super().post(request, pk)
 
@@ -347,7 +347,7 @@ def home_panels(request, today: datetime.date) -> list:
     panels.append(
         Panel.of(
             "reports_due",
-            _("待填报的月报(%(m)s)") % {"m": month},
+            _("待填报的月报（%(m)s）") % {"m": month},
             due,
             reverse("project_list") + "?report_due=true",
             lambda p: Row(p.name, reverse("monthlyreport_add") + f"?project={p.pk}", p.zone.display_name),
@@ -382,7 +382,7 @@ def home_panels(request, today: datetime.date) -> list:
     def problem_row(p):
         badge = format_html('<span class="badge text-bg-danger">{}</span>', _("逾期")) if p.late else ""
         detail = _("%(unit)s · 时限 %(d)s") % {"unit": p.owner_unit, "d": formats.date_format(p.deadline)}
-        text = f"{p.project.name}:{p.get_category_display()}"
+        text = f"{p.project.name}：{p.get_category_display()}"
         return Row(text, reverse("problem_detail", args=[p.pk]), detail, badge)
 
     panels.append(

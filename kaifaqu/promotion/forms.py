@@ -12,7 +12,7 @@ class LeadForm(ScopedModelForm):
         queryset=Trip.objects.all(),
         required=False,
         widget=forms.HiddenInput,
-        help_text=_("从外出招商页面新建时,自动关联到该次外出"),
+        help_text=_("从外出招商页面新建时，自动关联到该次外出"),
     )
 
     class Meta:

@@ -18,7 +18,7 @@ from kaifaqu.projects.models import MONEY, Project
 from kaifaqu.zones.models import NON_NEGATIVE, IndustryChain, Zone
 
 WRITERS = (Role.PROVINCE, Role.CITY, Role.ZONE)
-NAME_NOISE = re.compile(r"[\s()()·\-]|有限责任公司|股份有限公司|有限公司|集团|公司")
+NAME_NOISE = re.compile(r"[\s()（）·\-]|有限责任公司|股份有限公司|有限公司|集团|公司")
 
 
 def name_key(name: str) -> str:
@@ -106,12 +106,12 @@ class Lead(TrackedModel):
         IndustryChain, verbose_name=_("产业链"), null=True, blank=True, on_delete=models.PROTECT, related_name="leads"
     )
     mode = models.ForeignKey(PromotionMode, verbose_name=_("招商方式"), on_delete=models.PROTECT, related_name="leads")
-    intended_investment = models.DecimalField(_("意向投资(万元)"), null=True, blank=True, **MONEY)
+    intended_investment = models.DecimalField(_("意向投资（万元）"), null=True, blank=True, **MONEY)
     land_need = models.DecimalField(
-        _("用地需求(亩)"), max_digits=12, decimal_places=2, null=True, blank=True, validators=[NON_NEGATIVE]
+        _("用地需求（亩）"), max_digits=12, decimal_places=2, null=True, blank=True, validators=[NON_NEGATIVE]
     )
     factory_need = models.DecimalField(
-        _("厂房需求(平方米)"), max_digits=12, decimal_places=2, null=True, blank=True, validators=[NON_NEGATIVE]
+        _("厂房需求（平方米）"), max_digits=12, decimal_places=2, null=True, blank=True, validators=[NON_NEGATIVE]
     )
     liaison_leader = models.CharField(_("包联领导"), max_length=50, blank=True)
     owner = models.ForeignKey(
@@ -174,7 +174,7 @@ class Lead(TrackedModel):
         if self.first_contact_on and self.first_contact_on > timezone.localdate():
             errors["first_contact_on"] = _("日期不能晚于今天")
         if self.stage in (LeadStage.SIGNED, LeadStage.LANDED) and not self.project_id:
-            errors["stage"] = _("签约须通过“签约”登记协议(会自动建立项目)")
+            errors["stage"] = _("签约须通过“签约”登记协议（会自动建立项目）")
         if errors:
             raise ValidationError(errors)
 
@@ -241,7 +241,7 @@ class FollowUp(TrackedModel):
             raise ValidationError({"date": _("跟进日期不能晚于今天")})
         if self.date and self.lead_id and self.date < self.lead.first_contact_on:
             raise ValidationError(
-                {"date": _("跟进日期不能早于线索的首次接触日期(%(d)s)") % {"d": self.lead.first_contact_on}}
+                {"date": _("跟进日期不能早于线索的首次接触日期（%(d)s）") % {"d": self.lead.first_contact_on}}
             )
 
 
@@ -288,7 +288,7 @@ class Agreement(TrackedModel):
     lead = models.ForeignKey(Lead, verbose_name=_("招商线索"), on_delete=models.PROTECT, related_name="agreements")
     kind = models.CharField(_("协议类型"), max_length=16, choices=AgreementKind.choices)
     signed_on = models.DateField(_("签约日期"))
-    amount = models.DecimalField(_("签约金额(万元)"), max_digits=14, decimal_places=2)
+    amount = models.DecimalField(_("签约金额（万元）"), max_digits=14, decimal_places=2)
     note = models.CharField(_("备注"), max_length=300, blank=True)
 
     scope_paths = ScopePaths.through("lead")
@@ -307,7 +307,7 @@ class Agreement(TrackedModel):
     def clean(self):
         errors = {}
         if self.amount is None or self.amount <= 0:
-            errors["amount"] = _("签约须填写签约金额(大于0)")
+            errors["amount"] = _("签约须填写签约金额（大于0）")
         if self.signed_on and self.signed_on > timezone.localdate():
             errors["signed_on"] = _("签约日期不能晚于今天")
         if self.signed_on and self.lead_id and self.signed_on < self.lead.first_contact_on:

@@ -43,7 +43,7 @@ class FollowUpSheet(SheetSpec):
     model = FollowUp
     key = ("lead", "date", "kind")
     columns = [
-        C("lead", note="填写“企业名称”(本开发区的招商线索)", lookup="company"),
+        C("lead", note="填写“企业名称”（本开发区的招商线索）", lookup="company"),
         C("kind"),
         C("date"),
         C("people"),

@@ -103,11 +103,11 @@ def funnel_page(request):
             _("跟进次数"),
             _("外出招商"),
             _("期内签约"),
-            _("签约额(万元)"),
+            _("签约额（万元）"),
             _("已开工"),
             _("终止"),
-            _("签约项目开工率(%)"),
-            _("接触至签约(天)"),
+            _("签约项目开工率（%）"),
+            _("接触至签约（天）"),
         ]
         rows = [
             [
@@ -156,7 +156,7 @@ def reserve(request):
     leads = Lead.objects.for_user(request.user)
     matrix = stats.reserve_matrix(leads)
     if request.GET.get("export") == "xlsx":
-        headers = [_("产业链"), _("可能性高"), _("中"), _("低"), _("意向投资(万元)")]
+        headers = [_("产业链"), _("可能性高"), _("中"), _("低"), _("意向投资（万元）")]
         rows = [[e["name"], e["high"], e["medium"], e["low"], e["amount"]] for e in matrix.values()]
         return xlsx_response(table_workbook(_("项目储备库"), headers, rows), "项目储备库.xlsx")
     ctx = {
@@ -243,7 +243,7 @@ def zone_summary(request, pk):
 def stale_reminder(request):
     """Home-page reminder for a lead's owner: leads with no follow-up for too long."""
     count = Lead.objects.for_user(request.user).filter(stale_q(), owner=request.user).count()
-    label = _("我负责的招商线索久未跟进(超过%(d)s天)") % {"d": settings.KFQ_LEAD_STALE_DAYS}
+    label = _("我负责的招商线索久未跟进（超过%(d)s天）") % {"d": settings.KFQ_LEAD_STALE_DAYS}
     return [(label, count, "/leads/?stale=true&mine=true")]
 
 
@@ -261,5 +261,5 @@ def home_panels(request, today) -> list:
         detail = _("最近跟进 %(d)s") % {"d": date_format(last)} if last else ""
         return Row(lead.company, reverse("lead_detail", args=[lead.pk]), detail, "")
 
-    title = _("久未跟进的线索(超过%(d)s天)") % {"d": settings.KFQ_LEAD_STALE_DAYS}
+    title = _("久未跟进的线索（超过%(d)s天）") % {"d": settings.KFQ_LEAD_STALE_DAYS}
     return [Panel.of("stale_leads", title, leads, reverse("lead_list") + "?stale=true", row, order=60)]

@@ -59,14 +59,14 @@ def _sha256(path: Path) -> str:
 
 def _engine() -> str:
     if connection.vendor not in DATABASE:
-        raise CommandError(_("不支持备份此类数据库:%(v)s") % {"v": connection.vendor})
+        raise CommandError(_("不支持备份此类数据库：%(v)s") % {"v": connection.vendor})
     return connection.vendor
 
 
 def _tool(name: str) -> str:
     path = shutil.which(name)
     if not path:
-        raise CommandError(_("找不到 %(tool)s:请安装与数据库服务器版本相同的 PostgreSQL 客户端") % {"tool": name})
+        raise CommandError(_("找不到 %(tool)s：请安装与数据库服务器版本相同的 PostgreSQL 客户端") % {"tool": name})
     return path
 
 
@@ -88,7 +88,7 @@ def _pg(tool: str, *args: str, database: str | None = None) -> None:
         env["PGSSLMODE"] = conf["OPTIONS"]["sslmode"]
     done = subprocess.run(command, env=env, capture_output=True, text=True)
     if done.returncode:
-        raise CommandError(_("%(tool)s 失败:%(err)s") % {"tool": tool, "err": done.stderr.strip()})
+        raise CommandError(_("%(tool)s 失败：%(err)s") % {"tool": tool, "err": done.stderr.strip()})
 
 
 def _sqlite_copy(source: Path, target: Path, *, standalone: bool) -> None:
@@ -101,7 +101,7 @@ def _sqlite_copy(source: Path, target: Path, *, standalone: bool) -> None:
         if standalone:
             dst.execute("PRAGMA journal_mode=DELETE")
         if dst.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-            raise CommandError(_("数据库副本校验失败:%(p)s") % {"p": target})
+            raise CommandError(_("数据库副本校验失败：%(p)s") % {"p": target})
     finally:
         dst.close()
         src.close()
@@ -120,10 +120,10 @@ def backup(dest: Path) -> dict:
     """Back the installation up into the new or empty directory ``dest``; returns the manifest."""
     dest = Path(dest).resolve()
     if dest.exists() and any(dest.iterdir()):
-        raise CommandError(_("备份目录已存在且不为空:%(d)s") % {"d": dest})
+        raise CommandError(_("备份目录已存在且不为空：%(d)s") % {"d": dest})
     engine = _engine()
     if engine == "sqlite" and not sqlite_path().exists():
-        raise CommandError(_("数据库文件不存在:%(p)s") % {"p": sqlite_path()})
+        raise CommandError(_("数据库文件不存在：%(p)s") % {"p": sqlite_path()})
     migrations = _migrations()
     dest.mkdir(parents=True, exist_ok=True)
     database = dest / DATABASE[engine]
@@ -157,14 +157,14 @@ def read_manifest(source: Path) -> dict:
     """The manifest of the backup in ``source``, after checking that its files are intact."""
     path = Path(source) / MANIFEST
     if not path.exists():
-        raise CommandError(_("不是备份目录(缺少 %(m)s):%(d)s") % {"m": MANIFEST, "d": source})
+        raise CommandError(_("不是备份目录（缺少 %(m)s）：%(d)s") % {"m": MANIFEST, "d": source})
     manifest = json.loads(path.read_text())
     if manifest.get("format") != FORMAT:
-        raise CommandError(_("无法识别的备份格式:%(f)s") % {"f": manifest.get("format")})
+        raise CommandError(_("无法识别的备份格式：%(f)s") % {"f": manifest.get("format")})
     for name, digest in manifest["sha256"].items():
         file = Path(source) / name
         if not file.exists() or _sha256(file) != digest:
-            raise CommandError(_("备份文件缺失或已损坏(校验和不符):%(f)s") % {"f": file})
+            raise CommandError(_("备份文件缺失或已损坏（校验和不符）：%(f)s") % {"f": file})
     return manifest
 
 
@@ -209,7 +209,7 @@ def restore(source: Path) -> dict:
     engine = _engine()
     if manifest["engine"] != engine:
         raise CommandError(
-            _("备份来自 %(b)s 数据库,当前配置的是 %(c)s 数据库") % {"b": manifest["engine"], "c": engine}
+            _("备份来自 %(b)s 数据库，当前配置的是 %(c)s 数据库") % {"b": manifest["engine"], "c": engine}
         )
     database = source / manifest["database"]
     if engine == "sqlite":

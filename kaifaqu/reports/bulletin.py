@@ -327,7 +327,7 @@ def corrections_since(bulletin: Bulletin) -> dict:
         for field, label in (
             ("completion_rate", _("投资完成率")),
             ("start_resume_rate", _("开复工率")),
-            ("signed_yi", _("签约投资(亿元)")),
+            ("signed_yi", _("签约投资（亿元）")),
         ):
             if before.get(field) != row[field]:
                 changed.append(

@@ -124,8 +124,8 @@ def lost(job: Job, reason: str, **unchanged) -> bool:
             "finished_at": now,
             "result": {},
             "message": _(
-                "任务失败:运行此任务的后台进程已%(n)s次意外中断(最近一次:%(reason)s),可能是数据量过大或内存不足,"
-                "已停止重试。请缩小范围后重新提交,或联系管理员。"
+                "任务失败：运行此任务的后台进程已%(n)s次意外中断（最近一次：%(reason)s），可能是数据量过大或内存不足，"
+                "已停止重试。请缩小范围后重新提交，或联系管理员。"
             )
             % {"n": job.attempts, "reason": reason},
         }
@@ -133,7 +133,7 @@ def lost(job: Job, reason: str, **unchanged) -> bool:
         fields = {
             "status": JobStatus.QUEUED,
             "progress": 0,
-            "message": _("运行此任务的后台进程意外中断(%(reason)s),等待重试。") % {"reason": reason},
+            "message": _("运行此任务的后台进程意外中断（%(reason)s），等待重试。") % {"reason": reason},
         }
     fields["message"] = fields["message"][:500]
     changed = Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING, attempts=job.attempts, **unchanged).update(
@@ -165,7 +165,7 @@ def run(job: Job) -> None:
         Job.objects.filter(pk=job.pk).update(
             status=JobStatus.FAILED,
             finished_at=timezone.now(),
-            message=(_("任务失败:%(e)s") % {"e": exc})[:500],
+            message=(_("任务失败：%(e)s") % {"e": exc})[:500],
             result={},
         )
         _remove_files(job)  # nothing half-written is offered for download
@@ -319,7 +319,7 @@ def ended(job: Job, status: int, *, stopping: bool = False) -> None:
             status=JobStatus.QUEUED,
             progress=0,
             attempts=F("attempts") - 1,
-            message=_("后台服务停止,任务已重新排队。"),
+            message=_("后台服务停止，任务已重新排队。"),
         )
         _remove_files(job, "*.part")
         return

@@ -75,7 +75,7 @@ class Bulletin(TrackedModel):
             models.CheckConstraint(
                 condition=(Q(level="province") & Q(city__isnull=True)) | (Q(level="city") & Q(city__isnull=False)),
                 name="bulletin_city_matches_level",
-                violation_error_message=_("地市通报须选择地市,全省通报不选地市"),
+                violation_error_message=_("地市通报须选择地市，全省通报不选地市"),
             ),
             models.UniqueConstraint(
                 fields=["month", "level", "city"],
@@ -133,7 +133,7 @@ class Job(models.Model):
     kind = models.CharField(_("类型"), max_length=32)
     params = models.JSONField(_("参数"), default=dict)
     status = models.CharField(_("状态"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
-    progress = models.PositiveSmallIntegerField(_("进度(%)"), default=0)
+    progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
     message = models.CharField(_("说明"), max_length=500, blank=True)
     result = models.JSONField(_("结果文件"), default=dict, blank=True)
     created_by = models.ForeignKey(

@@ -43,7 +43,7 @@ def package_last_year() -> int:
 
 # Fixed-date holidays of every year (the lunar ones move; a stand-in year leaves them out).
 STAND_IN_OFF = [(1, 1, "元旦"), *[(5, d, "劳动节") for d in range(1, 6)], *[(10, d, "国庆节") for d in range(1, 8)]]
-STAND_IN_SOURCE = "测试用节假日安排(固定日期节日)"
+STAND_IN_SOURCE = "测试用节假日安排（固定日期节日）"
 
 
 def seed_stand_in_year(year: int) -> None:

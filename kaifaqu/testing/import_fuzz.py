@@ -176,7 +176,7 @@ def cases(slug: str, users: dict) -> list[Case]:
     key_header = sheet._column_for(sheet.key[-1]).header
     out = [
         Case("not a workbook", b"\x00\x01 this is not a workbook at all " * 20, file_level=True),
-        Case("renamed zip", X.zip_of({"data.csv": "名称,面积\n甲,1\n".encode()}), file_level=True),
+        Case("renamed zip", X.zip_of({"data.csv": "名称，面积\n甲，1\n".encode()}), file_level=True),
         Case("empty file", b"", file_level=True),
         Case("truncated workbook", X.workbook(table)[:1500], file_level=True),
         Case("csv renamed", ",".join(str(h) for h in header).encode(), file_level=True),

@@ -46,7 +46,7 @@ class Zone(TrackedModel):
     name = models.CharField(_("名称"), max_length=100, unique=True)
     short_name = models.CharField(_("简称"), max_length=30, blank=True)
     city = models.ForeignKey(City, verbose_name=_("所属地市"), on_delete=models.PROTECT, related_name="zones")
-    county = models.CharField(_("所在县(市、区)"), max_length=50, blank=True)
+    county = models.CharField(_("所在县（市、区）"), max_length=50, blank=True)
     category = models.CharField(
         _("类别"), max_length=16, choices=ZoneCategory.choices, blank=True, help_text=_("空白表示尚未核实")
     )
@@ -55,7 +55,7 @@ class Zone(TrackedModel):
     )
     approved_on = models.DateField(_("批准设立日期"), null=True, blank=True)
     planned_area = models.DecimalField(
-        _("规划面积(亩)"), max_digits=12, decimal_places=2, null=True, blank=True, validators=[NON_NEGATIVE]
+        _("规划面积（亩）"), max_digits=12, decimal_places=2, null=True, blank=True, validators=[NON_NEGATIVE]
     )
     leading_industries = models.CharField(_("主导产业"), max_length=200, blank=True)
     platform_company = models.CharField(_("平台公司"), max_length=100, blank=True)
@@ -80,7 +80,7 @@ class Zone(TrackedModel):
     four_eyes = models.BooleanField(
         _("双人复核"),
         default=True,
-        help_text=_("开启后,月度报表须由填报人以外的用户审核,问题销号须由提出人以外的用户确认"),
+        help_text=_("开启后，月度报表须由填报人以外的用户审核，问题销号须由提出人以外的用户确认"),
     )
 
     scope_paths = ScopePaths(city="city", zone="pk", enterprise="enterprise_links__enterprise")
@@ -105,7 +105,7 @@ class Park(TrackedModel):
     zone = models.ForeignKey(Zone, verbose_name=_("所属开发区"), on_delete=models.PROTECT, related_name="parks")
     name = models.CharField(_("名称"), max_length=100)
     area = models.DecimalField(
-        _("面积(亩)"), max_digits=12, decimal_places=2, null=True, blank=True, validators=[NON_NEGATIVE]
+        _("面积（亩）"), max_digits=12, decimal_places=2, null=True, blank=True, validators=[NON_NEGATIVE]
     )
     leading_industries = models.CharField(_("主导产业"), max_length=200, blank=True)
     notes = models.TextField(_("备注"), blank=True)

@@ -50,7 +50,7 @@ def zone_rows():
                 "approved_on": approved,
                 "planned_area": hectares_to_mu(Decimal(row["area_ha"])) if row["area_ha"] else None,
                 "leading_industries": row["leading_industries"],
-                "source": row["source"] + ("(批准日期仅知年月,记为当月1日)" if approved else ""),
+                "source": row["source"] + ("（批准日期仅知年月，记为当月1日）" if approved else ""),
             }
 
 

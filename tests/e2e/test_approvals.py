@@ -16,7 +16,7 @@ pytestmark = pytest.mark.e2e
 D = datetime.date
 CODE = "2024-140200-28-03-000001"
 PHONE = "13903521234"
-NOTE = "内部备注:勿对外"
+NOTE = "内部备注：勿对外"
 SCREENSHOT = "/tmp/kfq_e2e_progress.png"
 
 
@@ -32,7 +32,7 @@ def access(zone_a, enterprise_a):
         ("企业投资项目备案", dict(mode="commitment", accepted_on=D(2025, 9, 1), completed_on=D(2025, 9, 2))),
         ("建设工程规划许可证", dict(accepted_on=D(2025, 9, 30), completed_on=D(2025, 10, 20))),
         ("消防设计审查", dict(accepted_on=D(2025, 9, 30))),  # long overdue
-        ("环境影响评价审批(报告书)", dict(accepted_on=D(2025, 8, 2), completed_on=D(2025, 10, 9))),
+        ("环境影响评价审批（报告书）", dict(accepted_on=D(2025, 8, 2), completed_on=D(2025, 10, 9))),
         ("建筑工程施工许可证", dict()),  # not accepted yet
     ]
     for name, kw in rows:

@@ -19,7 +19,7 @@ from kaifaqu.testing import factories as f
 D = datetime.date
 CODE_A = "2024-140200-36-03-000001"
 CODE_B = "2024-140600-36-03-000002"
-NOTE = "内部备注:企业环评材料尚缺一页,勿对外"
+NOTE = "内部备注：企业环评材料尚缺一页，勿对外"
 PHONE = "13903521234"
 
 

@@ -79,7 +79,7 @@ def test_the_assigned_agent_a_lead_agent_and_the_zone_see_it(slug, others, clien
 
 def test_an_agent_reads_no_change_of_anothers_procedure_on_the_project_page(others, client_for, agent, alice):
     procedure = others["commitment"].procedure
-    procedure.notes = "内部备注:材料尚缺"
+    procedure.notes = "内部备注：材料尚缺"
     procedure.save()
     project = reverse("project_detail", args=[procedure.project_id])
     assert str(procedure) in client_for(alice).get(project).context["history"][0][0].object_repr
@@ -93,7 +93,7 @@ def test_the_enterprise_reads_no_internal_note_in_the_project_history(others, cl
     owner = f.EnterpriseFactory(name="山西华阳碳材科技有限公司", zones=[zone_a])
     procedure.project.enterprise = owner
     procedure.project.save()
-    procedure.notes = "内部备注:材料尚缺"
+    procedure.notes = "内部备注：材料尚缺"
     procedure.save()
     contact = f.UserFactory(username="huayang", role="enterprise", enterprise=owner)
     page = client_for(contact).get(reverse("project_detail", args=[procedure.project_id]))

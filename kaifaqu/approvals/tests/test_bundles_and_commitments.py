@@ -54,10 +54,10 @@ def test_the_api_cannot_type_the_bundle_date(project, client_for, alice):
 @pytest.mark.parametrize(
     ("completed", "message"),
     [
-        ([], "同发批次至少应包含 2 项审批手续,当前 0 项"),
-        ([D(2025, 9, 26)], "同发批次至少应包含 2 项审批手续,当前 1 项"),
-        ([D(2025, 9, 26), None], "批次中还有未办结的手续,不能标记为已同发"),
-        ([D(2025, 9, 26), D(2025, 9, 25)], "批次中的手续办结日期不一致(2025-09-25、2025-09-26),不能标记为已同发"),
+        ([], "同发批次至少应包含 2 项审批手续，当前 0 项"),
+        ([D(2025, 9, 26)], "同发批次至少应包含 2 项审批手续，当前 1 项"),
+        ([D(2025, 9, 26), None], "批次中还有未办结的手续，不能标记为已同发"),
+        ([D(2025, 9, 26), D(2025, 9, 25)], "批次中的手续办结日期不一致（2025-09-25、2025-09-26），不能标记为已同发"),
     ],
 )
 def test_a_bundle_that_was_not_issued_together_is_refused(completed, message, project, client_for, alice):
@@ -80,7 +80,7 @@ def test_a_procedure_of_an_issued_bundle_keeps_the_bundles_day(project, client_f
         f"/api/procedures/{first.pk}/", {"completed_on": "2025-09-27"}, content_type="application/json"
     )
     assert r.status_code == 400
-    assert r.json()["completed_on"] == ["所属六证同发批次已于 2025-09-26 同发,办结日期应为该日"]
+    assert r.json()["completed_on"] == ["所属六证同发批次已于 2025-09-26 同发，办结日期应为该日"]
 
 
 def test_setting_a_bundle_back_to_planned_clears_its_date(project, client_for, alice):
@@ -97,10 +97,10 @@ def test_a_commitment_on_a_procedure_not_under_the_commitment_system_is_refused(
     body = {"procedure": regular.pk, "promise": "开工前补齐施工图审查", "due_on": "2025-12-31"}
     r = client_for(alice).post("/api/commitments/", body, content_type="application/json")
     assert r.status_code == 400
-    assert r.json()["procedure"] == ["承诺书只能用于按承诺制办理的审批手续(该手续为“常规”)"]
+    assert r.json()["procedure"] == ["承诺书只能用于按承诺制办理的审批手续（该手续为“常规”）"]
     r = client_for(alice).post(reverse("commitment_add"), {**body, "status": "pending"})
     assert r.status_code == 400
-    assert r.context["form"].errors["procedure"] == ["承诺书只能用于按承诺制办理的审批手续(该手续为“常规”)"]
+    assert r.context["form"].errors["procedure"] == ["承诺书只能用于按承诺制办理的审批手续（该手续为“常规”）"]
     assert not Commitment.objects.exists()
 
 

@@ -13,7 +13,7 @@ from kaifaqu.testing import clock
 from kaifaqu.testing import factories as f
 
 D = datetime.date
-EIA = "环境影响评价审批(报告书)"  # 60 calendar days
+EIA = "环境影响评价审批（报告书）"  # 60 calendar days
 FIRE = "消防设计审查"  # 15 working days
 
 

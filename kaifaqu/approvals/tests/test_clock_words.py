@@ -16,7 +16,7 @@ from kaifaqu.testing import factories as f
 
 D = datetime.date
 PERMIT = "建筑工程施工许可证"  # 7 calendar days
-EIA = "环境影响评价审批(报告书)"  # 60 calendar days
+EIA = "环境影响评价审批（报告书）"  # 60 calendar days
 FIRE = "消防设计审查"  # 15 working days
 
 
@@ -64,7 +64,7 @@ def test_a_working_day_item_finished_early_states_its_compression_in_working_day
     p = make(project, FIRE, accepted_on=D(2025, 8, 22), completed_on=D(2025, 9, 5))  # 10 of 15 working days
     with on(D(2025, 11, 3)):
         box = clock_box(client_for(alice), p)
-    assert "已用 10 个工作日 / 法定 15 个工作日" in box and "压缩 5 个工作日(33.3%)" in box
+    assert "已用 10 个工作日 / 法定 15 个工作日" in box and "压缩 5 个工作日（33.3%）" in box
 
 
 def test_the_reminder_list_gives_remaining_and_overdue_days_with_their_unit(project, alice, client_for):
@@ -113,4 +113,4 @@ def test_project_compression_counts_working_day_items_and_lists_the_calendar_day
     assert result.rate == services.percent(5, 15)
     with on(D(2025, 11, 3)):
         page = client_for(alice).get(reverse("procedure_project", args=[project.pk])).content.decode()
-    assert "另有 1 项按自然日计时,不计入工作日压缩。" in page
+    assert "另有 1 项按自然日计时，不计入工作日压缩。" in page

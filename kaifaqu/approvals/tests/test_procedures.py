@@ -22,7 +22,7 @@ from kaifaqu.testing import factories as f
 D = datetime.date
 CODE = "2024-140200-36-03-000001"
 FIRE = "消防设计审查"  # 15 working days, no 承诺制
-EIA = "环境影响评价审批(报告书)"  # 60 calendar days
+EIA = "环境影响评价审批（报告书）"  # 60 calendar days
 FILING = "企业投资项目备案"  # 3 working days, 承诺制 allowed
 CERT = "云冈消审字〔2025〕第001号"
 

@@ -10,7 +10,7 @@ from kaifaqu.projects.models import MonthlyReport
 from kaifaqu.testing import factories as f
 from kaifaqu.zones.models import City
 
-CONFLICT = "此记录已被他人修改,请刷新后重试"
+CONFLICT = "此记录已被他人修改，请刷新后重试"
 
 
 def test_a_unique_row_inserted_meanwhile_is_a_conflict_and_nothing_is_written(city_a):

@@ -55,7 +55,7 @@ def test_an_api_server_error_is_json(client_for, alice, monkeypatch):
     c.raise_request_exception = False
     r = c.get("/api/projects/")
     assert r.status_code == 500 and r["Content-Type"] == "application/json"
-    assert r.json() == {"detail": "服务器内部错误,请稍后再试或联系系统管理员"}
+    assert r.json() == {"detail": "服务器内部错误，请稍后再试或联系系统管理员"}
 
 
 def test_a_missing_page_is_a_chinese_404_page(client_for, alice):

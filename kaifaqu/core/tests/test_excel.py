@@ -74,11 +74,11 @@ def test_one_bad_row_among_many_writes_nothing_and_every_error_is_reported(clien
     errors = {(e.row, e.column): e.message for e in r.context["result"].errors}
     start = 252  # header is row 1, 250 good rows
     assert "校验位错误" in errors[(start, "统一社会信用代码")]
-    assert "不存在或不在您的管辖范围:不存在开发区" in errors[(start + 1, "所在开发区")]
+    assert "不存在或不在您的管辖范围：不存在开发区" in errors[(start + 1, "所在开发区")]
     assert "不在您的管辖范围" in errors[(start + 2, "所在开发区")]
     assert "是 或 否" in errors[(start + 3, "规上企业")]
     assert "应为以下之一" in errors[(start + 4, "专精特新等级")]
-    assert errors[(start + 5, "企业名称")] == "该记录已存在,但不在您的管辖范围内,不能导入修改"
+    assert errors[(start + 5, "企业名称")] == "该记录已存在，但不在您的管辖范围内，不能导入修改"
     assert "重复" in errors[(start + 6, "企业名称")]
     assert "100" in errors[(start + 7, "企业名称")]
     assert "必填" in errors[(start + 8, "企业名称")]
@@ -89,7 +89,7 @@ def test_one_bad_row_among_many_writes_nothing_and_every_error_is_reported(clien
 
 def test_zone_sheet_reports_number_date_and_unknown_city_errors(client_for, province_user, city_a):
     rows = [
-        ["名称", "所属地市", "规划面积(亩)", "批准设立日期"],
+        ["名称", "所属地市", "规划面积（亩）", "批准设立日期"],
         ["甲区", "大同市", "abc", "2020-01-01"],
         ["乙区", "大同", "-3", "2020/01/01"],
         ["丁区", "大同市", "-4", "2020-02-30"],
@@ -97,10 +97,10 @@ def test_zone_sheet_reports_number_date_and_unknown_city_errors(client_for, prov
     ]
     result = client_for(province_user).post(reverse("zone_import"), {"file": xlsx(rows)}).context["result"]
     msgs = {(e.row, e.column): e.message for e in result.errors}
-    assert "应为数字" in msgs[(2, "规划面积(亩)")]
-    assert "不能为负数" in msgs[(3, "规划面积(亩)")]
+    assert "应为数字" in msgs[(2, "规划面积（亩）")]
+    assert "不能为负数" in msgs[(3, "规划面积（亩）")]
     assert "YYYY-MM-DD" in msgs[(3, "批准设立日期")]
-    assert "不能为负数" in msgs[(4, "规划面积(亩)")] and "2020-02-30" in msgs[(4, "批准设立日期")]
+    assert "不能为负数" in msgs[(4, "规划面积（亩）")] and "2020-02-30" in msgs[(4, "批准设立日期")]
     assert "火星市" in msgs[(5, "所属地市")]
     assert len(msgs) == 6
     assert not Zone.objects.exists()
@@ -121,7 +121,7 @@ def test_export_follows_the_filters_and_imports_back_unchanged(client_for, alice
 
 def test_reimport_with_a_change_updates_and_records_before_after(client_for, alice, zone_a):
     park = f.ParkFactory(zone=zone_a, name="东区园")
-    rows = [["所属开发区", "名称", "面积(亩)"], [zone_a.name, "东区园", "321.5"]]
+    rows = [["所属开发区", "名称", "面积（亩）"], [zone_a.name, "东区园", "321.5"]]
     result = client_for(alice).post(reverse("park_import"), {"file": xlsx(rows)}).context["result"]
     assert (result.created, result.updated) == (0, 1)
     park.refresh_from_db()
@@ -148,7 +148,7 @@ def test_dry_run_validates_without_writing(client_for, alice, zone_a):
     ("rows", "message"),
     [
         ([["名称", "奇怪的列"], ["x", "y"]], "无法识别的列"),
-        ([["面积(亩)"], ["1"]], "缺少必填列"),
+        ([["面积（亩）"], ["1"]], "缺少必填列"),
         ([["所属开发区", "名称"]], "没有数据行"),
     ],
 )
@@ -165,10 +165,10 @@ def test_a_file_that_is_not_xlsx_gets_a_clear_message(client_for, alice):
 
 
 def test_api_import_reports_errors_as_json(client_for, alice, zone_a):
-    rows = [["所属开发区", "名称", "面积(亩)"], [zone_a.name, "接口园", "很大"]]
+    rows = [["所属开发区", "名称", "面积（亩）"], [zone_a.name, "接口园", "很大"]]
     r = client_for(alice).post("/api/parks/import/", {"file": xlsx(rows)})
     assert r.status_code == 400
-    assert r.json()["errors"] == [{"row": 2, "column": "面积(亩)", "message": "应为数字,当前为“很大”"}]
+    assert r.json()["errors"] == [{"row": 2, "column": "面积（亩）", "message": "应为数字，当前为“很大”"}]
     r = client_for(alice).post("/api/parks/import/", {"file": xlsx([*rows[:1], [zone_a.name, "接口园", "8"]])})
     assert r.status_code == 200 and r.json()["created"] == 1
 
@@ -177,3 +177,19 @@ def test_users_without_write_role_cannot_import(client_for, agent, zone_a):
     rows = [["所属开发区", "名称"], [zone_a.name, "代办园"]]
     assert client_for(agent).post(reverse("park_import"), {"file": xlsx(rows)}).status_code == 403
     assert client_for(agent).post("/api/parks/import/", {"file": xlsx(rows)}).status_code == 403
+
+
+@pytest.mark.parametrize("header", ["面积（亩）", "面积(亩)", "面积 ( 亩 )", "面积（亩）*"])
+def test_a_header_is_known_whichever_width_its_brackets_are_typed_in(client_for, alice, zone_a, header):
+    """Templates now say 面积（亩）; a sheet made from an older template, or typed by hand, says 面积(亩)."""
+    rows = [["所属开发区", "名称", header], [zone_a.name, "东区园", "321.5"]]
+    r = client_for(alice).post(reverse("park_import"), {"file": xlsx(rows)})
+    assert r.status_code == 200 and r.context["result"].created == 1, r.context["result"].errors
+    assert str(Park.objects.get(name="东区园").area) == "321.50"
+
+
+def test_a_header_typed_twice_in_two_widths_is_one_column_twice(client_for, alice, zone_a):
+    rows = [["所属开发区", "名称", "面积（亩）", "面积(亩)"], [zone_a.name, "东区园", "1", "2"]]
+    r = client_for(alice).post(reverse("park_import"), {"file": xlsx(rows)})
+    assert [(e.row, e.column, e.message) for e in r.context["result"].errors] == [(1, "面积（亩）", "列重复")]
+    assert not Park.objects.filter(name="东区园").exists()

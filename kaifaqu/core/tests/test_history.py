@@ -26,7 +26,7 @@ def test_web_create_update_delete(client_for, alice, zone_a):
     [created, updated] = records(park)
     assert (created.action, created.source, created.user, created.after["area"]) == ("create", "web", alice, "100.00")
     assert (updated.before["area"], updated.after["area"]) == ("100.00", "120.50")
-    assert ("面积(亩)", "100.00", "120.50") in updated.changed_fields()
+    assert ("面积（亩）", "100.00", "120.50") in updated.changed_fields()
     c.post(reverse("park_delete", args=[park.pk]))
     deleted = ChangeRecord.objects.get(action="delete", object_id=str(park.pk))
     assert deleted.before["name"] == "东区园" and deleted.after is None and deleted.user == alice

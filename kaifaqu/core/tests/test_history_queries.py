@@ -13,7 +13,7 @@ from kaifaqu.testing import factories as f
 from kaifaqu.testing.queries import assert_flat, cost
 
 D = datetime.date
-NOTE = "内部备注:环评材料缺页,勿对外"
+NOTE = "内部备注：环评材料缺页，勿对外"
 
 
 def records(obj):
@@ -57,7 +57,7 @@ def test_a_deleted_related_record_is_still_named_by_its_id(client_for, province_
     park_id = park.pk
     park.delete()
     r = client_for(province_user).get(reverse("project_detail", args=[project.pk]))
-    assert ("所在园区", "—", f"#{park_id}(已删除)") in [row for _rec, rows in r.context["history"] for row in rows]
+    assert ("所在园区", "—", f"#{park_id}（已删除）") in [row for _rec, rows in r.context["history"] for row in rows]
 
 
 # -- internal notes ---------------------------------------------------------------------------------------
@@ -66,7 +66,7 @@ def procedure_with_note(zone_a, enterprise_a):
     clock.seed_calendar()
     project = f.ProjectFactory(zone=zone_a, enterprise=enterprise_a, name="碳纤维一期")
     procedure = f.ProcedureFactory(project=project, type__name="消防设计审查", notes=NOTE)
-    procedure.notes = NOTE + "(已补)"
+    procedure.notes = NOTE + "（已补）"
     procedure.save()
     procedure.certificate_no = "2025-001"
     procedure.notes = ""

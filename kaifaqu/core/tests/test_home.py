@@ -69,11 +69,11 @@ def texts(panel) -> list[str]:
 def test_a_zone_opens_on_its_to_do_list(world, client_for, alice):
     found = panels(client_for(alice))
     assert list(found) == ["procedures_due", "reports_due", "reports_to_review", "problems", "stale_leads"]
-    assert found["reports_due"].title == "待填报的月报(2026年11月)"
+    assert found["reports_due"].title == "待填报的月报（2026年11月）"
     # Started, in this year's plan, no November report; the unstarted, the reported and zone B's are not due.
     assert sorted(texts(found["reports_due"])) == ["华阳碳材新材料", "碳纤维一期"]
     assert found["reports_to_review"].count == 2  # the two reports entered, not reviewed yet
-    assert texts(found["problems"]) == ["碳纤维一期:土地", "华阳碳材新材料:土地"]  # by deadline; closed ones left out
+    assert texts(found["problems"]) == ["碳纤维一期：土地", "华阳碳材新材料：土地"]  # by deadline; closed ones left out
     assert "逾期" in found["problems"].rows[0].badge and not found["problems"].rows[1].badge
     assert texts(found["procedures_due"]) == [FIRE] and "剩 1 个工作日" in found["procedures_due"].rows[0].badge
     assert texts(found["stale_leads"]) == ["北京久未联系科技有限公司"]
@@ -103,7 +103,7 @@ def test_an_enterprise_opens_on_its_projects_procedures_problems_and_reports(wor
     assert list(found) == ["projects", "my_procedures", "reports_due", "problems"]
     assert texts(found["projects"]) == ["华阳碳材新材料"]
     assert texts(found["reports_due"]) == ["华阳碳材新材料"]
-    assert texts(found["problems"]) == ["华阳碳材新材料:土地"]
+    assert texts(found["problems"]) == ["华阳碳材新材料：土地"]
     assert texts(found["my_procedures"]) == [FIRE]
 
 

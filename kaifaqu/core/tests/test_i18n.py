@@ -2,6 +2,7 @@ import re
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 
 def test_chinese_by_default_even_for_an_english_browser(client_for, alice):
@@ -37,3 +38,25 @@ def test_filter_labels_stay_chinese_after_the_api_schema_is_built(client_for, al
         assert not re.search(r">(Status|Kind|Reason)</label>", page), url
     c.post(reverse("set_language"), {"language": "en", "next": "/bundles/"})
     assert ">Status</label>" in c.get("/bundles/").content.decode()  # the same label, translated when read
+
+
+def test_one_chinese_word_with_two_english_meanings_is_translated_by_its_context(client_for, alice, zone_a):
+    """新建 is the button (Create) and the history entry (Created); 签约 the stage (Signed) and the milestone
+    (Signing): in English each reads as what it is, in Chinese both stay one word."""
+    from kaifaqu.projects.models import MILESTONES
+
+    from .. import models as core
+
+    c = client_for(alice)
+    c.post(reverse("set_language"), {"language": "en", "next": "/parks/"})
+    c.post(reverse("park_add"), {"zone": zone_a.pk, "name": "East park", "area": "100"})
+    park = zone_a.parks.get(name="East park")
+    page = c.get(reverse("park_detail", args=[park.pk])).content.decode()
+    assert re.search(r"<td>Created</td>", page), "the history names what happened"
+    assert re.search(r'id="add-object">Create</a>', c.get("/parks/").content.decode()), "the button names the act"
+    with translation.override("en"):
+        assert str(core.ChangeAction.CREATE.label) == "Created" and translation.gettext("新建") == "Create"
+        assert str(MILESTONES[0][3]) == "Signing" and str(MILESTONES[0][0].label) == "Signed"
+    with translation.override("zh-hans"):
+        assert str(core.ChangeAction.CREATE.label) == translation.gettext("新建") == "新建"
+        assert str(MILESTONES[0][3]) == str(MILESTONES[0][0].label) == "签约"

@@ -7,7 +7,7 @@ from kaifaqu.testing import factories as f
 from kaifaqu.testing import xlsx as X
 from kaifaqu.testing.xlsx import post_import
 
-PARK_HEADER = ["所属开发区", "名称", "面积(亩)", "主导产业", "备注"]
+PARK_HEADER = ["所属开发区", "名称", "面积（亩）", "主导产业", "备注"]
 BY = pytest.mark.parametrize("api", [False, True], ids=["page", "api"])
 
 
@@ -82,7 +82,7 @@ def test_a_key_twice_in_one_file_is_refused_on_every_repeat(client_for, request,
     three = X.package(X.sheet([header, row(world), row(world), row(world)]))
     status, errors = post_import(c, slug, three, api=api)
     assert status == 400
-    assert [(r, m.split(":")[0]) for r, _c, m in errors] == [(3, "与第 2 行重复"), (4, "与第 2 行重复")]
+    assert [(r, m.split("：")[0]) for r, _c, m in errors] == [(3, "与第 2 行重复"), (4, "与第 2 行重复")]
     assert all(col for _r, col, _m in errors)
     assert model.objects.count() == before
 

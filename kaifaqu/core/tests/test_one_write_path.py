@@ -326,7 +326,7 @@ def test_a_project_import_cannot_cut_investment_below_the_reports_or_move_the_st
     )
     assert status == 400
     assert {(r, c) for r, c, _m in errors} == {(row, header["total_investment"]), (row, header["started_on"])}
-    assert all("须填写原因,Excel 导入不能修改" in m for _r, _c, m in errors)
+    assert all("须填写原因，Excel 导入不能修改" in m for _r, _c, m in errors)
     assert _stored(project) == before
 
 
@@ -340,7 +340,7 @@ def test_an_enterprise_cannot_change_a_report_the_zone_reviewed_by_import(client
     assert client_for(alice).post(reverse("monthlyreport_review", args=[report.pk])).status_code == 302
     status, _header, row, errors = reimport(client_for(enterprise_user), report, {"progress": "企业自改"})
     assert status == 400
-    assert [(r, m) for r, _c, m in errors] == [(row, "报表已审核,企业不能再修改;请联系开发区")]
+    assert [(r, m) for r, _c, m in errors] == [(row, "报表已审核，企业不能再修改；请联系开发区")]
     report.refresh_from_db()
     assert report.progress != "企业自改"
 
@@ -352,10 +352,10 @@ def test_imported_leads_are_matched_by_name_as_saved_ones_are(client_for, alice,
     elsewhere = f.LeadFactory(zone=zone_b, company="北京中科新材料有限公司")
     ours = f.LeadFactory(zone=alice.zone, company="山西示范招商线索有限公司")
     c = client_for(alice)
-    for company in ("北京中科新材料(集团)有限公司", "上海微电子装备股份有限公司"):  # a new lead per import
+    for company in ("北京中科新材料（集团）有限公司", "上海微电子装备股份有限公司"):  # a new lead per import
         status, *_rest, errors = reimport(c, ours, {"company": company, "credit_code": None})
         assert status == 200, errors
-    imported = Lead.objects.get(zone=alice.zone, company="北京中科新材料(集团)有限公司")
+    imported = Lead.objects.get(zone=alice.zone, company="北京中科新材料（集团）有限公司")
     groups = stats.overlaps(Lead.objects.all())
     assert [sorted(lead.pk for lead in g["leads"]) for g in groups] == [sorted([elsewhere.pk, imported.pk])]
 

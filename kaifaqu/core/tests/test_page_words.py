@@ -1,5 +1,6 @@
-"""No English, no raw value, no None, no ISO timestamp and no ASCII punctuation in Chinese text on a Chinese page: every page every role reaches
-from its home page (menus, lists, detail pages, forms) is rendered in zh-hans and read as a user reads it."""
+"""No English, no raw value, no None, no ISO timestamp and no ASCII punctuation in Chinese text on a Chinese
+page: every page every role reaches from its home page (menus, lists, detail pages, forms) is rendered in
+zh-hans and read as a user reads it."""
 
 from __future__ import annotations
 

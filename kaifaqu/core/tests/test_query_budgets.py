@@ -85,7 +85,7 @@ ANCHOR_EDITS = {
     "annualplan": ("planned_investment", lambda i: Decimal(5000 + i)),
     "monthlyreport": ("progress", lambda i: f"形象进度{i:02d}"),
     "problem": ("owner_person", lambda i: f"责任人{i:02d}"),
-    "campaign": ("name", lambda i: f"三个一批第一批({i:02d})"),
+    "campaign": ("name", lambda i: f"三个一批第一批（{i:02d}）"),
     "campaignentry": ("kind", lambda i: ("signed", "started", "producing")[i % 3]),
     "procedurepause": ("note", lambda i: f"说明{i:02d}"),
     "proceduretype": ("authority", lambda i: f"办理部门{i:02d}"),

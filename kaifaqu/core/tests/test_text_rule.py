@@ -12,7 +12,7 @@ from kaifaqu.testing import xlsx as X
 from kaifaqu.testing.xlsx import post_import
 from kaifaqu.zones.models import Park
 
-PARK_HEADER = ["所属开发区", "名称", "面积(亩)", "主导产业", "备注"]
+PARK_HEADER = ["所属开发区", "名称", "面积（亩）", "主导产业", "备注"]
 BY = pytest.mark.parametrize("api", [False, True], ids=["page", "api"])
 
 

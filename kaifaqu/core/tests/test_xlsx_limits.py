@@ -10,7 +10,7 @@ from kaifaqu.testing import xlsx as X
 from kaifaqu.testing.xlsx import post_import
 from kaifaqu.zones.models import Park
 
-PARK_HEADER = ["所属开发区", "名称", "面积(亩)", "主导产业", "备注"]
+PARK_HEADER = ["所属开发区", "名称", "面积（亩）", "主导产业", "备注"]
 BY = pytest.mark.parametrize("api", [False, True], ids=["page", "api"])
 
 
@@ -34,7 +34,7 @@ def test_far_cell_workbooks_are_small(zone_a):
         ("XFD1048576", "A1:E2", "1,048,576 行"),
         ("Z1048576", "A1:Z1048576", "1,048,576 行"),
         ("Z1048576", "A1:E2", "1,048,576 行"),
-        ("XFD2", "A1:E2", "16,384 列,超过上限 200 列"),
+        ("XFD2", "A1:E2", "16,384 列，超过上限 200 列"),
     ],
 )
 def test_a_far_cell_is_refused_before_the_sheet_is_read(client_for, alice, zone_a, ref, dimension, said, api):
@@ -50,7 +50,7 @@ def test_the_row_limit_is_the_import_limit(settings, alice, zone_a, client_for):
     settings.KFQ_IMPORT_MAX_ROWS = 3
     rows = [PARK_HEADER] + [[zone_a.name, f"园{i}"] for i in range(4)]
     status, errors = post_import(client_for(alice), "park", X.package(X.sheet(rows)), api=False)
-    assert status == 400 and "5 行(含表头)" in errors[0][2] and "最多导入 3 行" in errors[0][2]
+    assert status == 400 and "5 行（含表头）" in errors[0][2] and "最多导入 3 行" in errors[0][2]
     rows = rows[:4]
     status, errors = post_import(client_for(alice), "park", X.package(X.sheet(rows)), api=False)
     assert status == 200, errors
@@ -73,7 +73,7 @@ def refused(data: bytes, client, said: str) -> None:
 def test_the_cell_limit_counts_the_grid(settings, client_for, alice, zone_a):
     settings.KFQ_IMPORT_MAX_CELLS = 100
     rows = [PARK_HEADER + [None] * 5] + [[zone_a.name, f"园{r}"] + [None] * 7 + ["x"] for r in range(10)]
-    refused(X.package(X.sheet(rows, dimension="A1")), client_for(alice), "110 个单元格,超过上限 100 个")
+    refused(X.package(X.sheet(rows, dimension="A1")), client_for(alice), "110 个单元格，超过上限 100 个")
     assert len(read_first_sheet(X.package(X.sheet(rows[:10], dimension="A1")))) == 10
 
 
@@ -87,7 +87,7 @@ def test_cells_without_references_are_placed_and_counted(settings):
     ok = X.package(body + row(5) + row(3) + "</sheetData></worksheet>")
     assert read_first_sheet(ok) == [[1.0] * 5, [1.0] * 3 + ["", ""]]
     wide = X.package(body + row(2) + row(6) + "</sheetData></worksheet>")
-    with pytest.raises(Exception, match="6 列,超过上限 5 列"):
+    with pytest.raises(Exception, match="6 列，超过上限 5 列"):
         read_first_sheet(wide)
 
 
@@ -142,7 +142,7 @@ def test_a_part_lying_about_its_size_is_cut_at_the_size_it_declares():
         (b"", "文件是空的"),
         (b"name,area\n\xe5\x9b\xad,1\n", "不是 .xlsx 工作簿"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "旧版 .xls"),
-        (X.zip_of({"readme.txt": b"hello"}), "这是一个压缩包,但不是 Excel 工作簿"),
+        (X.zip_of({"readme.txt": b"hello"}), "这是一个压缩包，但不是 Excel 工作簿"),
         (X.zip_of({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": b"<x/>"}), ".ods"),
         (b"PK\x03\x04" + b"\0" * 100, "文件已损坏"),
         (X.package("<worksheet><sheetData><row r='1'><c r='A1'"), "无法读取该文件"),
@@ -166,9 +166,9 @@ def test_a_formula_without_a_saved_result_is_named_not_read_as_blank(alice, zone
     ]
     status, errors = post_import(client_for(alice), "park", X.package(X.sheet([PARK_HEADER, cells])), api=False)
     assert status == 400
-    assert {(r, c) for r, c, _m in errors} == {(2, "面积(亩)"), (2, "备注")}
+    assert {(r, c) for r, c, _m in errors} == {(2, "面积（亩）"), (2, "备注")}
     messages = {c: m for _r, c, m in errors}
-    assert "公式" in messages["面积(亩)"] and "计算结果" in messages["面积(亩)"]
+    assert "公式" in messages["面积（亩）"] and "计算结果" in messages["面积（亩）"]
     assert "错误值" in messages["备注"]
 
 

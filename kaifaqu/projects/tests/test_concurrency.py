@@ -17,7 +17,7 @@ from kaifaqu.testing import factories as f
 from kaifaqu.testing.concurrency import Meeting, needs_concurrent_writers, run_together
 
 D = datetime.date
-CONFLICT = "此记录已被他人修改,请刷新后重试"
+CONFLICT = "此记录已被他人修改，请刷新后重试"
 
 
 @pytest.fixture

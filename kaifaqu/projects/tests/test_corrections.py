@@ -18,7 +18,7 @@ from kaifaqu.reports.models import Bulletin
 from kaifaqu.testing import factories as f
 
 D = datetime.date
-REASON = "统计口径调整:3月设备款补录"
+REASON = "统计口径调整：3月设备款补录"
 
 
 @pytest.fixture
@@ -95,7 +95,7 @@ def test_a_correction_that_would_break_a_later_month_writes_nothing_and_names_th
     before = figures(project)
     r = correct_march(client_for(alice), project)
     assert r.status_code == 400
-    assert "更正后 2025年1月 的开工至报告期累计(700.00 万元)将超过项目总投资" in r.content.decode()
+    assert "更正后 2025年1月 的开工至报告期累计（700.00 万元）将超过项目总投资" in r.content.decode()
     assert figures(project) == before
     assert not ReportCorrection.objects.exists()
     assert not ChangeRecord.objects.filter(content_type__model="monthlyreport", action="update").exists()

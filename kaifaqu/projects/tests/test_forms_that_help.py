@@ -18,7 +18,14 @@ from kaifaqu.testing.xlsx import post_import
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
-REPORT_HEADERS = ["项目", "月份", "当月完成投资(万元)", "年初至报告期累计(万元)", "开工至报告期累计(万元)", "形象进度"]
+REPORT_HEADERS = [
+    "项目",
+    "月份",
+    "当月完成投资（万元）",
+    "年初至报告期累计（万元）",
+    "开工至报告期累计（万元）",
+    "形象进度",
+]
 
 
 @pytest.fixture
@@ -100,7 +107,7 @@ def test_a_new_report_starts_at_the_month_due_and_shows_the_month_before(client_
     assert form["month"].value() == D(2025, 5, 1)
     text = r.content.decode()
     assert 'value="2025-05"' in text
-    assert "上月(2025年4月)为 400.00 万元" in text and "上月(2025年4月)为 1400.00 万元" in text
+    assert "上月（2025年4月）为 400.00 万元" in text and "上月（2025年4月）为 1400.00 万元" in text
     assert 'data-cumulative-base="400.00"' in text and 'data-cumulative-base="1400.00"' in text
 
 
@@ -163,10 +170,10 @@ def test_who_entered_a_report_does_not_review_it_on_the_page_or_by_the_api(clien
     text = page(c, reverse("monthlyreport_detail", args=[report.pk]))
     assert 'id="review"' not in text and "须由其他用户审核" in text
     r = c.post(reverse("monthlyreport_review", args=[report.pk]), follow=True)
-    assert "双人复核:月度报表须由填报人以外的用户审核" in r.content.decode()
+    assert "双人复核：月度报表须由填报人以外的用户审核" in r.content.decode()
     r = c.post(f"/api/reports/{report.pk}/review/")
     assert r.status_code == 400
-    assert r.json()["non_field_errors"] == ["双人复核:月度报表须由填报人以外的用户审核,您是该报表的填报人"]
+    assert r.json()["non_field_errors"] == ["双人复核：月度报表须由填报人以外的用户审核，您是该报表的填报人"]
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
     c = client_for(bob)
@@ -226,10 +233,10 @@ def test_who_raised_a_problem_does_not_close_it_out_on_the_page_or_by_the_api(cl
     text = page(c, reverse("problem_detail", args=[problem.pk]))
     assert 'id="close-problem"' not in text and "销号须由其他用户确认" in text
     r = c.post(reverse("problem_close", args=[problem.pk]), follow=True)
-    assert "双人复核:问题销号须由提出人以外的用户确认" in r.content.decode()
+    assert "双人复核：问题销号须由提出人以外的用户确认" in r.content.decode()
     r = c.post(f"/api/problems/{problem.pk}/close/", {}, content_type="application/json")
     assert r.status_code == 400
-    assert r.json()["non_field_errors"] == ["双人复核:问题销号须由提出人以外的用户确认,您是该问题的提出人"]
+    assert r.json()["non_field_errors"] == ["双人复核：问题销号须由提出人以外的用户确认，您是该问题的提出人"]
     problem.refresh_from_db()
     assert problem.status == ProblemStatus.OPEN
     c = client_for(bob)

@@ -94,7 +94,7 @@ def test_the_project_form_refuses_bad_input_naming_the_field_and_writes_nothing(
     assert mentions(errors.get(field, []), message), errors
     # The page shows the message under the field's own label.
     label = str(Project._meta.get_field(field).verbose_name)
-    assert f"{label}:" in r.content.decode()
+    assert f"{label}：" in r.content.decode()
     assert not Project.objects.exists()
 
 
@@ -130,7 +130,7 @@ def test_a_zone_user_cannot_even_choose_a_park_of_another_zone(client_for, alice
     r = client_for(alice).post(reverse("project_add"), form_data(zone=zone_a.pk, park=elsewhere.pk))
     assert r.status_code == 400
     assert "park" in errors_of(r)
-    assert "所在园区:" in r.content.decode()
+    assert "所在园区：" in r.content.decode()
     assert not Project.objects.exists()
 
 
@@ -159,13 +159,13 @@ def test_changing_a_recorded_start_date_with_a_reason_saves_and_the_history_keep
     project = f.StartedProjectFactory(zone=zone_a)
     r = client_for(alice).post(
         reverse("project_edit", args=[project.pk]),
-        form_data(project, started_on=D(2024, 3, 1), change_reason="原录入为场地平整日期,以正式开工为准"),
+        form_data(project, started_on=D(2024, 3, 1), change_reason="原录入为场地平整日期，以正式开工为准"),
     )
     assert r.status_code == 302
     project.refresh_from_db()
     assert project.started_on == D(2024, 3, 1)
     record = ChangeRecord.objects.for_object(project).get(action="update")
-    assert record.reason == "原录入为场地平整日期,以正式开工为准"
+    assert record.reason == "原录入为场地平整日期，以正式开工为准"
     assert (record.before["started_on"], record.after["started_on"]) == ("2024-02-01", "2024-03-01")
     assert record.user == alice
 

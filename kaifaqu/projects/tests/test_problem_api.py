@@ -33,7 +33,7 @@ def new_problem(project) -> dict:
     return {
         "project": project.pk,
         "category": "utilities",
-        "description": "园区道路未贯通,设备无法进场",
+        "description": "园区道路未贯通，设备无法进场",
         "owner_unit": "园区建设局",
         "owner_person": "李主任",
         "raised_on": clock.today().isoformat(),
@@ -51,7 +51,7 @@ def test_the_zone_closes_a_problem_through_the_api_with_its_resolution(problem, 
 
 def test_the_api_refuses_a_close_out_without_a_resolution_as_the_page_does(problem, client_for, alice):
     r = close_api(client_for(alice), problem)
-    assert r.status_code == 400 and "请先填写解决情况,再销号" in str(r.json())
+    assert r.status_code == 400 and "请先填写解决情况，再销号" in str(r.json())
     problem.refresh_from_db()
     assert problem.status == ProblemStatus.OPEN
 

@@ -40,7 +40,7 @@ def close(client, problem):
 
 def test_a_problem_without_a_resolution_is_not_closed(problem, client_for, alice):
     r = close(client_for(alice), problem)
-    assert "请先填写解决情况,再销号" in r.content.decode()
+    assert "请先填写解决情况，再销号" in r.content.decode()
     problem.refresh_from_db()
     assert (problem.status, problem.closed_by, problem.closed_on) == (ProblemStatus.OPEN, None, None)
 
@@ -199,7 +199,7 @@ def campaign(zone_a, zone_b):
             total_investment=10000,
             signed_on=D(2023, 2, 22),
             terminated_on=D(2023, 9, 1),
-            termination_reason="市场变化,企业战略调整",
+            termination_reason="市场变化，企业战略调整",
         ),
     ]
     for p in signed[:2]:
@@ -274,7 +274,7 @@ def test_a_zone_user_cannot_even_choose_a_project_of_another_zone(client_for, al
     theirs = f.ProjectFactory(zone=zone_b, name="平鲁项目")
     r = client_for(alice).post(reverse("dispatchmeeting_add"), meeting_data(zone_a, [theirs]))
     assert r.status_code == 400 and "projects" in r.context["form"].errors
-    assert "调度项目:" in r.content.decode()
+    assert "调度项目：" in r.content.decode()
     assert not DispatchMeeting.objects.exists()
 
 

@@ -19,9 +19,9 @@ D = datetime.date
 HEADERS = [
     "项目",
     "月份",
-    "当月完成投资(万元)",
-    "年初至报告期累计(万元)",
-    "开工至报告期累计(万元)",
+    "当月完成投资（万元）",
+    "年初至报告期累计（万元）",
+    "开工至报告期累计（万元）",
     "形象进度",
     "存在问题",
 ]
@@ -62,14 +62,14 @@ def form_errors(response) -> dict:
 
 # -- the ledger rules, through the form and the API ----------------------------------------------------
 BAD_REPORTS = {
-    "a month before the project started": ({"month": "2024-01"}, "month", "报告月份早于项目开工月份(2024年2月)"),
-    "a project not started": ({"project": "not started"}, "month", "项目尚未开工,不能填报月度投资"),
+    "a month before the project started": ({"month": "2024-01"}, "month", "报告月份早于项目开工月份（2024年2月）"),
+    "a project not started": ({"project": "not started"}, "month", "项目尚未开工，不能填报月度投资"),
     "a month already reported": ({"month": "2025-04"}, None, "该项目该月已填报"),
     "a negative amount": ({"this_month": "-5"}, "this_month", ("不能为负数", "大于或者等于 0")),
     "since start above the total investment": (
         {"since_start": "10500", "year_to_date": "500"},
         "since_start",
-        "超过项目总投资(10000",
+        "超过项目总投资（10000",
     ),
     "YTD not previous YTD plus this month": (
         {"year_to_date": "600"},
@@ -111,7 +111,7 @@ def test_the_report_form_refuses_a_report_breaking_the_ledger(case, project, cli
     assert mentions(errors.get(field or "__all__", []), message), errors
     if field:
         label = str(MonthlyReport._meta.get_field(field).verbose_name)
-        assert f"{label}:" in r.content.decode()
+        assert f"{label}：" in r.content.decode()
     assert MonthlyReport.objects.count() == 1
 
 
@@ -193,11 +193,11 @@ def test_a_sheet_of_2000_good_rows_is_imported(ledger_rows, client_for, alice):
 
 BAD_ROWS = {
     # (row values after the project code, column, message) — the row follows the project's last month, 2026-02.
-    "a negative amount": (["2026-03-01", -100, 200, 2400], "当月完成投资(万元)", "不能为负数"),
+    "a negative amount": (["2026-03-01", -100, 200, 2400], "当月完成投资（万元）", "不能为负数"),
     # Next month, with figures that would be right for it (in January the year to date starts again).
     "a future month": (lambda: future_row(), "月份", "不能填报未来月份"),
-    "YTD not previous YTD plus this month": (["2026-03-01", 100, 999, 2600], "年初至报告期累计(万元)", "应等于"),
-    "a cumulative figure going down": (["2026-03-01", 100, 300, 2000], "开工至报告期累计(万元)", "不能小于2026年2月"),
+    "YTD not previous YTD plus this month": (["2026-03-01", 100, 999, 2600], "年初至报告期累计（万元）", "应等于"),
+    "a cumulative figure going down": (["2026-03-01", 100, 300, 2000], "开工至报告期累计（万元）", "不能小于2026年2月"),
 }
 
 
@@ -246,7 +246,7 @@ def test_the_import_cannot_change_the_figures_of_a_locked_month(client_for, alic
     r = c.post(reverse("monthlyreport_import"), {"file": xlsx([HEADERS, changed])})
     assert r.status_code == 400
     (error,) = r.context["result"].errors
-    assert (error.row, error.column) == (2, "月份") and "已锁定,只能通过更正修改数字" in error.message
+    assert (error.row, error.column) == (2, "月份") and "已锁定，只能通过更正修改数字" in error.message
     stored.refresh_from_db()
     assert (stored.this_month, stored.progress) == (100, "厂房封顶")
 
@@ -272,7 +272,7 @@ def locked(zone_a):
 def test_a_month_long_past_is_locked_and_says_so(locked, client_for, alice):
     assert locked.is_locked and locked.lock_date == D(2024, 4, 5)
     page = client_for(alice).get(reverse("monthlyreport_detail", args=[locked.pk])).content.decode()
-    assert "已于 2024-04-05 锁定" in page and 'id="correct"' in page
+    assert "已于 2024年4月5日 锁定" in page and 'id="correct"' in page
 
 
 def test_the_current_month_is_not_locked(zone_a):
@@ -287,7 +287,7 @@ def test_editing_the_figures_of_a_locked_month_is_refused(locked, client_for, al
     data = report_data(locked.project, month="2024-03", this_month="150", year_to_date="250", since_start="250")
     r = client_for(alice).post(reverse("monthlyreport_edit", args=[locked.pk]), data)
     assert r.status_code == 400
-    assert mentions(form_errors(r)["__all__"], "2024年3月 的报表已于 2024-04-05 锁定,只能通过更正修改数字")
+    assert mentions(form_errors(r)["__all__"], "2024年3月 的报表已于 2024-04-05 锁定，只能通过更正修改数字")
     locked.refresh_from_db()
     assert (locked.this_month, locked.year_to_date, locked.since_start) == (100, 200, 200)
     r = client_for(alice).patch(
@@ -452,7 +452,7 @@ def test_an_enterprise_cannot_change_a_reviewed_report(own_project, client_for, 
     client_for(alice).post(reverse("monthlyreport_review", args=[report.pk]))
     data = {**current_month_data(own_project), "progress": "企业自改"}
     r = client_for(enterprise_user).post(reverse("monthlyreport_edit", args=[report.pk]), data)
-    assert r.status_code == 400 and "报表已审核,企业不能再修改" in r.content.decode()
+    assert r.status_code == 400 and "报表已审核，企业不能再修改" in r.content.decode()
     report.refresh_from_db()
     assert report.progress != "企业自改"
 

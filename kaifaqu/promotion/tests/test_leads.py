@@ -220,7 +220,7 @@ def test_the_agreement_api_signs_into_a_project(lead, alice, client_for):
 
 
 def test_agreements_are_not_importable(lead, alice, client_for):
-    headers = ["招商线索", "协议类型", "签约日期", "签约金额(万元)", "备注"]
+    headers = ["招商线索", "协议类型", "签约日期", "签约金额（万元）", "备注"]
     sheet = [headers, ["北京希本复合材料有限公司", "正式协议", "2024-05-01", 68200, ""]]
     r = client_for(alice).post(reverse("agreement_import"), {"file": xlsx(sheet)})
     assert r.status_code == 400
@@ -239,7 +239,7 @@ def test_the_lead_form_refuses_moving_back_without_a_reason(lead, alice, client_
 
 
 def test_the_lead_form_moves_back_with_a_reason_kept_in_the_history(lead, alice, client_for):
-    reason = "企业决策层调整,重新接洽"
+    reason = "企业决策层调整，重新接洽"
     r = client_for(alice).post(
         reverse("lead_edit", args=[lead.pk]), lead_form_data(lead, stage="contact", stage_reason=reason)
     )
@@ -306,7 +306,7 @@ def test_the_lead_api_refuses_moving_back_without_a_reason_and_keeps_a_given_one
     r = c.patch(f"/api/leads/{lead.pk}/", {"stage": "contact"}, content_type="application/json")
     assert r.status_code == 400 and mentions(r.json().get("stage_reason", []), "须填写原因"), r.json()
     assert Lead.objects.get(pk=lead.pk).stage == LeadStage.NEGOTIATION
-    reason = "对方项目暂缓,退回接洽"
+    reason = "对方项目暂缓，退回接洽"
     r = c.patch(f"/api/leads/{lead.pk}/", {"stage": "contact", "stage_reason": reason}, content_type="application/json")
     assert r.status_code == 200, r.json()
     assert Lead.objects.get(pk=lead.pk).stage == LeadStage.CONTACT
@@ -495,9 +495,9 @@ def overlapping(zone_a, zone_b):
     code = f.credit_code_for(4242)
     return {
         "a_name": f.LeadFactory(zone=zone_a, company="北京华能科技有限公司"),
-        "b_name": f.LeadFactory(zone=zone_b, company="北京华能科技(集团)有限公司"),
+        "b_name": f.LeadFactory(zone=zone_b, company="北京华能科技（集团）有限公司"),
         "a_code": f.LeadFactory(zone=zone_a, company="合肥晶澳光伏有限公司", credit_code=code),
-        "b_code": f.LeadFactory(zone=zone_b, company="晶澳太阳能(合肥)股份有限公司", credit_code=code),
+        "b_code": f.LeadFactory(zone=zone_b, company="晶澳太阳能（合肥）股份有限公司", credit_code=code),
         "alone": f.LeadFactory(zone=zone_a, company="只在云冈洽谈有限公司"),
     }
 
@@ -520,7 +520,7 @@ def test_overlaps_are_shown_to_the_province_and_the_city(who, overlapping, zone_
     assert by[frozenset({o["a_name"].pk, o["b_name"].pk})] == "name"
     html = r.content.decode()
     assert zone_b.name in html  # the other zone is named
-    assert "北京华能科技(集团)有限公司" in html and "只在云冈洽谈有限公司" not in html
+    assert "北京华能科技（集团）有限公司" in html and "只在云冈洽谈有限公司" not in html
 
 
 def test_the_city_user_sees_the_other_citys_lead_without_a_link(overlapping, city_user, client_for):

@@ -76,7 +76,7 @@ def started(signed):
     return out
 
 
-def terminate(project, on=AUTUMN, reason="企业投资计划调整,项目终止"):
+def terminate(project, on=AUTUMN, reason="企业投资计划调整，项目终止"):
     project.terminated_on = on
     project.termination_reason = reason
     project.full_clean()

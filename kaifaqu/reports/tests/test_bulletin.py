@@ -326,7 +326,7 @@ def test_a_large_import_runs_in_the_background_and_reports_every_error(client_fo
     settings.MEDIA_ROOT = tmp_path
     settings.KFQ_SYNC_IMPORT_BYTES = 10
     wb = Workbook()
-    wb.active.append(["所属开发区", "名称", "面积(亩)"])
+    wb.active.append(["所属开发区", "名称", "面积（亩）"])
     wb.active.append([zone_a.name, "东园", "10"])
     wb.active.append([zone_a.name, "西园", "很大"])
     buf = io.BytesIO()
@@ -341,7 +341,7 @@ def test_a_large_import_runs_in_the_background_and_reports_every_error(client_fo
     job.refresh_from_db()
     report = job.result["import"]
     assert not report["ok"] and report["errors"] == [
-        {"row": 3, "column": "面积(亩)", "message": "应为数字,当前为“很大”"}
+        {"row": 3, "column": "面积（亩）", "message": "应为数字，当前为“很大”"}
     ]
     assert not Park.objects.exists()  # all or nothing
     assert "应为数字" in c.get(reverse("job_detail", args=[job.pk])).content.decode()

@@ -16,7 +16,7 @@ from kaifaqu.reports.models import Job, JobStatus
 
 def workbook() -> io.BytesIO:
     wb = Workbook()
-    wb.active.append(["项目", "月份", "当月完成投资(万元)", "年初至报告期累计(万元)", "开工至报告期累计(万元)"])
+    wb.active.append(["项目", "月份", "当月完成投资（万元）", "年初至报告期累计（万元）", "开工至报告期累计（万元）"])
     buf = io.BytesIO()
     wb.save(buf)
     buf.seek(0)

@@ -68,7 +68,7 @@ def test_counts_are_never_capped_and_a_cut_list_says_how_many_more(bulletin, zon
     assert c["counts"]["overdue_problems"] == 101 and len(c["overdue_problems"]) == 100
     assert "逾期未销号问题101个" in c["summary"] and c["more"]["overdue_problems"] == "及其他 1 项"
     page = client_for(province_user).get(reverse("bulletin_detail", args=[bulletin.pk])).content.decode()
-    assert "逾期未销号问题(101)" in page and "及其他 1 项" in page
+    assert "逾期未销号问题（101）" in page and "及其他 1 项" in page
     doc = Document(io.BytesIO(exporters.to_docx(c)))
     assert "及其他 1 项" in "\n".join(p.text for p in doc.paragraphs)
 

@@ -16,6 +16,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         manifest = backups.backup(options["directory"])
         self.stdout.write(
-            _("已备份到 %(d)s(数据库 %(e)s,已应用迁移 %(m)s 个)")
+            _("已备份到 %(d)s（数据库 %(e)s，已应用迁移 %(m)s 个）")
             % {"d": options["directory"], "e": manifest["engine"], "m": len(manifest["migrations"])}
         )

@@ -20,8 +20,8 @@ class Command(BaseCommand):
         manifest = backups.read_manifest(source)
         if options["interactive"]:
             question = _(
-                "将用 %(s)s(%(t)s 的备份)替换当前数据库 %(db)s 和 %(var)s 中的文件,现有数据将被覆盖。"
-                "请先停止网站和后台任务进程。输入 yes 继续:"
+                "将用 %(s)s（%(t)s 的备份）替换当前数据库 %(db)s 和 %(var)s 中的文件，现有数据将被覆盖。"
+                "请先停止网站和后台任务进程。输入 yes 继续："
             ) % {
                 "s": source,
                 "t": manifest["created_at"],
@@ -29,9 +29,9 @@ class Command(BaseCommand):
                 "var": backups.var_dir(),
             }
             if input(question).strip().lower() != "yes":
-                raise CommandError(_("已取消,未做任何改动"))
+                raise CommandError(_("已取消，未做任何改动"))
         manifest = backups.restore(source)
         self.stdout.write(
-            _("已恢复 %(s)s(数据库 %(e)s,文件 %(n)s 个)。如当前代码比备份新,请接着运行 manage.py migrate。")
+            _("已恢复 %(s)s（数据库 %(e)s，文件 %(n)s 个）。如当前代码比备份新，请接着运行 manage.py migrate。")
             % {"s": source, "e": manifest["engine"], "n": manifest["restored_files"]}
         )
