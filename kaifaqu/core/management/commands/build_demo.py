@@ -13,4 +13,4 @@ class Command(BaseCommand):
         result = build(synthetic_enterprises=options["synthetic_enterprises"])
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, full_name, role, scope in result["users"]:
-            self.stdout.write(f"  {username:<16} {role:<4} {scope}  ({full_name})")
+            self.stdout.write(f"  {username:<16} {role:<4} {scope}  （{full_name}）")
