@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -99,6 +101,11 @@ class ScopedModelSerializer(serializers.ModelSerializer):
         return attrs
 
 
+def exact(value):
+    """Decimals as exact strings, as everywhere else in the API."""
+    return str(value) if isinstance(value, Decimal) else value
+
+
 class ScopedViewSet(viewsets.ModelViewSet):
     """CRUD over ``resource``'s model for the requesting user's scope; plus Excel import."""
 
@@ -111,6 +118,16 @@ class ScopedViewSet(viewsets.ModelViewSet):
         return qs.select_related(*self.resource.list_select_related).prefetch_related(
             *self.resource.list_prefetch_related, *self.many_to_many()
         )
+
+    def list(self, request, *args, **kwargs):
+        """A page of records and, where the resource sums them, ``totals``: what the whole filtered set adds up to
+        (decimals as exact strings rounded as shown, the same figures as above the page's list)."""
+        response = super().list(request, *args, **kwargs)
+        if isinstance(response.data, dict):
+            totals = self.resource.totals(self.filter_queryset(self.get_queryset()), request.query_params)
+            if totals is not None:
+                response.data["totals"] = {k: exact(v) for k, v in totals.figures.items()}
+        return response
 
     def many_to_many(self) -> list[str]:
         """The serializer's many-to-many fields: read for the whole page at once, not per record."""

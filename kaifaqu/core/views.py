@@ -52,6 +52,15 @@ class Col:
     render: Callable | None = None  # obj -> display value (may be safe HTML), instead of the attribute
 
 
+@dataclass(frozen=True)
+class Totals:
+    """What a filtered list adds up to: ``figures`` (name → exact value) for the API, ``shown`` ((label, text)
+    pairs) for the page, above the table."""
+
+    figures: dict
+    shown: list[tuple[str, str]]
+
+
 @dataclass
 class Related:
     """A table of related records on a detail page."""
@@ -183,6 +192,11 @@ class Resource:
         return {}
 
     @classmethod
+    def totals(cls, qs, params) -> Totals | None:
+        """What the filtered records ``qs`` add up to (the request's ``params`` may name a period); None: nothing."""
+        return None
+
+    @classmethod
     def extra_urls(cls) -> list:
         """Actions beyond the standard ones (review, close, …)."""
         return []
@@ -304,6 +318,7 @@ class ListView(ResourceView):
         export_params["export"] = "xlsx"
         visible = {f.name for f in fs.form.visible_fields()} if fs is not None else set()
         ctx = self.base_context(
+            totals=None if invalid else self.resource.totals(qs, request.GET),
             filterset=fs,
             active_filters=sum(1 for k, v in request.GET.items() if k in visible and v),
             headers=headers,

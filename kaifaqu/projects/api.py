@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -7,7 +5,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action, api_view
 from rest_framework.response import Response
 
-from kaifaqu.core.api import ServiceSerializer, model_serializer, scoped_viewset, to_drf
+from kaifaqu.core.api import ServiceSerializer, exact, model_serializer, scoped_viewset, to_drf
 
 from . import resources
 from .forms import ProjectForm
@@ -16,7 +14,9 @@ from .models import (
     Campaign,
     CampaignEntry,
     DispatchMeeting,
+    KeyLevel,
     MonthlyReport,
+    Nature,
     Problem,
     ProblemStatus,
     Project,
@@ -215,13 +215,8 @@ CampaignEntryViewSet = scoped_viewset(resources.CampaignEntryResource, CampaignE
 DispatchMeetingViewSet = scoped_viewset(resources.DispatchMeetingResource, DispatchMeetingSerializer, ["held_on"])
 
 
-def _exact(value):
-    """Decimals as exact strings, as everywhere else in the API."""
-    return str(value) if isinstance(value, Decimal) else value
-
-
 def _rates_json(r, links):
-    return {key: _exact(value) for key, value in _rates_fields(r, links).items()}
+    return {key: exact(value) for key, value in _rates_fields(r, links).items()}
 
 
 def _rates_fields(r, links):
@@ -249,6 +244,9 @@ def _rates_fields(r, links):
     parameters=[
         *(OpenApiParameter(n, int, required=False) for n in ("year", "month", "city", "zone", "park", "chain")),
         OpenApiParameter("period", str, required=False, description="YYYY-MM: the year and month at once"),
+        OpenApiParameter("is_transformation", bool, required=False, description="转型项目 only (true) or none"),
+        OpenApiParameter("key_level", str, required=False, enum=[v for v, _label in KeyLevel.choices]),
+        OpenApiParameter("nature", str, required=False, enum=[v for v, _label in Nature.choices]),
     ],
     responses={200: dict},
     description="三率 for the user's scope and a period (cumulative January..month). Rates are percentages with one "
@@ -269,6 +267,7 @@ def rates_api(request):
     return Response(
         {
             "period": {"year": ctx["period"].year, "month": ctx["period"].month},
+            "totals": {k: exact(v) for k, v in ctx["totals"].as_dict().items()},
             "total": _rates_json(ctx["total"], links(ctx["base"])),
             "units": [
                 _rates_json(u, links({**ctx["base"], key: u.key} if key and u.key else None)) for u in ctx["units"]

@@ -18,6 +18,7 @@ from .models import (
     EntryKind,
     KeyLevel,
     MonthlyReport,
+    Nature,
     PlanKind,
     Problem,
     ProblemCategory,
@@ -40,6 +41,7 @@ class ProjectFilterSet(SearchFilterSet):
     chain = ScopedChoiceFilter(model=IndustryChain, label=_("产业链"))
     stage = django_filters.ChoiceFilter(field_name="stage_value", choices=Stage.choices, label=_("阶段"))
     key_level = django_filters.ChoiceFilter(choices=KeyLevel.choices, label=_("重点级别"))
+    nature = django_filters.ChoiceFilter(choices=Nature.choices, label=_("建设性质"))
     is_transformation = YesNoFilter(label=_("转型项目"))
     colour = django_filters.ChoiceFilter(choices=COLOUR_CHOICES, label=_("状态颜色"))
     plan_year = YearFilter(method="by_plan", label=_("计划年度"))
@@ -61,6 +63,7 @@ class ProjectFilterSet(SearchFilterSet):
             "chain",
             "stage",
             "key_level",
+            "nature",
             "is_transformation",
             "colour",
             "plan_year",

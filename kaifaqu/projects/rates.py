@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from kaifaqu.lib.units import percent, quantize, wan_to_yi
 
-from .models import AnnualPlan, MonthlyReport, PlanKind
+from .models import AnnualPlan, MonthlyReport, PlanKind, Project
 
 ZERO = Decimal("0")
 
@@ -358,3 +358,84 @@ def cohort(projects, as_of: datetime.date) -> Cohort:
     )
     row = {k.removeprefix("sum_"): v for k, v in row.items()}
     return Cohort(as_of=as_of, **row)
+
+
+@dataclass(frozen=True)
+class Totals:
+    """What any filtered set of projects adds up to (the figures zones quote: "共签约项目25个，总投资额379.85亿元"):
+    sums in 万元 rounded as shown (2 places), the share completed since start of the total investment (占总投资%),
+    and the period's year-to-date completed against the year's planned investment."""
+
+    period: Period
+    count: int
+    total_investment: Decimal
+    since_start: Decimal
+    year_to_date: Decimal
+    planned: Decimal
+
+    @property
+    def since_start_share(self) -> Decimal | None:
+        """开工以来累计完成 as a percentage of 总投资."""
+        return percent(self.since_start, self.total_investment)
+
+    @property
+    def completion_rate(self) -> Decimal | None:
+        return percent(self.year_to_date, self.planned)
+
+    def as_dict(self) -> dict:
+        return {
+            "year": self.period.year,
+            "month": self.period.month,
+            "count": self.count,
+            "total_investment": self.total_investment,
+            "since_start": self.since_start,
+            "since_start_share": self.since_start_share,
+            "year_to_date": self.year_to_date,
+            "planned": self.planned,
+            "completion_rate": self.completion_rate,
+        }
+
+
+def totals(projects, period: Period) -> Totals:
+    """:class:`Totals` of ``projects`` (any queryset of projects, filtered as the user asked) for ``period``: one
+    aggregate query. 开工以来累计 is each project's latest report up to the period's month; 年初至今 its latest
+    report of the period's year (:func:`latest_ytd`); planned its plan of the year."""
+
+    money = DecimalField(max_digits=18, decimal_places=2)
+
+    def latest(qs, column):
+        return Coalesce(Subquery(qs.values(column)[:1]), Value(ZERO), output_field=money)
+
+    since = MonthlyReport.objects.filter(project=OuterRef("pk"), month__lte=period.last_month).order_by("-month")
+    plan = AnnualPlan.objects.filter(project=OuterRef("pk"), year=period.year)
+    row = (
+        Project.objects.filter(pk__in=projects.order_by().values("pk"))
+        .annotate(
+            _since=latest(since, "since_start"),
+            _ytd=Coalesce(Subquery(latest_ytd(period, outer="pk")), Value(ZERO), output_field=money),
+            _planned=latest(plan, "planned_investment"),
+        )
+        .aggregate(
+            count=Count("pk"),
+            total_investment=Sum("total_investment"),
+            since_start=Sum("_since"),
+            year_to_date=Sum("_ytd"),
+            planned=Sum("_planned"),
+        )
+    )
+    sums = {
+        k: quantize(Decimal(row[k] or 0), 2) for k in ("total_investment", "since_start", "year_to_date", "planned")
+    }
+    return Totals(period, row["count"], **sums)
+
+
+def period_from(params, today: datetime.date) -> Period:
+    """The period a request names (``year`` and ``month``), or the reporting period when it names none or a bad
+    one: a list's totals never fail on the period."""
+    try:
+        year, month = int(params.get("year", "")), int(params.get("month", ""))
+        if 2000 <= year <= 2100 and 1 <= month <= 12:
+            return Period(year, month)
+    except (TypeError, ValueError):
+        pass
+    return reporting_period(today)

@@ -7,10 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.approvals.models import Procedure
 from kaifaqu.core.fields import month_label
-from kaifaqu.core.views import Col, Related, Resource
+from kaifaqu.core.views import Col, Related, Resource, Totals
+from kaifaqu.lib.units import WAN_PER_YI, wan_to_yi
 from kaifaqu.promotion.models import Lead
 
-from . import filters, forms, sheets
+from . import filters, forms, rates, sheets
 from .models import (
     MILESTONES,
     AnnualPlan,
@@ -29,6 +30,32 @@ from .status import COLOURS, annotate_status
 def colour_badge(obj):
     colour = COLOURS[getattr(obj, "colour", "none")]
     return format_html('<span class="badge text-bg-{}">{}</span>', colour.badge, colour.label)
+
+
+def money_text(wan) -> str:
+    """An amount for a sentence: 亿元 from 1 亿 up (379.85 亿元), 万元 below (9537.13 万元), two decimals."""
+    if abs(wan) >= WAN_PER_YI:
+        return str(_("%(v)s 亿元") % {"v": wan_to_yi(wan)})
+    return str(_("%(v)s 万元") % {"v": wan})
+
+
+def share_text(value) -> str:
+    return "—" if value is None else f"{value}%"
+
+
+def summed(t: rates.Totals, year: bool = True) -> Totals:
+    """A set of projects' :class:`~kaifaqu.projects.rates.Totals` as the list and the rates page show them; the
+    rates page leaves out the year's figures (``year=False``), which its table gives per unit."""
+    shown = [
+        (_("项目"), str(_("%(n)s 个") % {"n": t.count})),
+        (_("总投资"), money_text(t.total_investment)),
+        (_("开工以来累计完成"), money_text(t.since_start)),
+        (_("占总投资"), share_text(t.since_start_share)),
+        (str(_("%(p)s完成投资") % {"p": t.period.label()}), money_text(t.year_to_date)),
+        (str(_("%(y)s年计划投资") % {"y": t.period.year}), money_text(t.planned)),
+        (_("投资完成率"), share_text(t.completion_rate)),
+    ]
+    return Totals(t.as_dict(), shown if year else shown[:4])
 
 
 def stage_label(obj):
@@ -55,6 +82,13 @@ class ProjectResource(Resource):
         Col("liaison_leader"),
     ]
     list_select_related = ("zone",)
+
+    @classmethod
+    def totals(cls, qs, params):
+        """The filtered projects' count, total investment, completed since start (and its share of the total), and
+        the period's year-to-date completed against the year's plan."""
+        return summed(rates.totals(qs, rates.period_from(params, timezone.localdate())))
+
     detail_fields = (
         "code",
         "name",

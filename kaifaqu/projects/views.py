@@ -28,7 +28,17 @@ from kaifaqu.zones.models import City, IndustryChain, Park, Zone
 
 from . import rates, services
 from .forms import CorrectionForm
-from .models import MILESTONES, AnnualPlan, CampaignEntry, EntryKind, KeyLevel, MonthlyReport, Problem, Project
+from .models import (
+    MILESTONES,
+    AnnualPlan,
+    CampaignEntry,
+    EntryKind,
+    KeyLevel,
+    MonthlyReport,
+    Nature,
+    Problem,
+    Project,
+)
 from .status import COLOURS, annotate_status
 
 
@@ -51,6 +61,20 @@ class RatesForm(forms.Form):
         required=False,
         label=gettext_lazy("产业链"),
         empty_label=gettext_lazy("全部"),
+    )
+
+    is_transformation = forms.TypedChoiceField(
+        label=gettext_lazy("转型项目"),
+        required=False,
+        choices=[("", gettext_lazy("全部")), ("true", gettext_lazy("是")), ("false", gettext_lazy("否"))],
+        coerce=lambda v: v == "true",
+        empty_value=None,
+    )
+    key_level = forms.ChoiceField(
+        label=gettext_lazy("重点级别"), required=False, choices=[("", gettext_lazy("全部")), *KeyLevel.choices]
+    )
+    nature = forms.ChoiceField(
+        label=gettext_lazy("建设性质"), required=False, choices=[("", gettext_lazy("全部")), *Nature.choices]
     )
 
     def __init__(self, data, *, user):
@@ -87,6 +111,12 @@ def rates_for(user, params) -> dict:
             plans = plans.filter(**{f"project__{lookup}": cd[name]})
             projects = projects.filter(**{lookup: cd[name]})
             narrowed[name] = cd[name]
+    kinds = {}  # the kind of project (转型, level, nature): narrows the set, keeps the breakdown by place
+    for name in ("is_transformation", "key_level", "nature"):
+        if cd.get(name) not in (None, ""):
+            plans = plans.filter(**{f"project__{name}": cd[name]})
+            projects = projects.filter(**{name: cd[name]})
+            kinds[name] = "true" if cd[name] is True else "false" if cd[name] is False else cd[name]
     if "zone" in narrowed or scope_for(user).zone_id:
         group, model = "project__park", Park
     elif "city" in narrowed or scope_for(user).city_id:
@@ -97,12 +127,21 @@ def rates_for(user, params) -> dict:
         group, model = None, None
     labels = {}
     total, units = rates.compute(plans, projects, period, group_by=group)
+    in_plan = projects.filter(pk__in=plans.filter(year=period.year).values("project_id"))
     if model is not None:
         labels = {o.pk: str(o) for o in model.objects.filter(pk__in=[u.key for u in units if u.key])}
         for u in units:
             u.label = labels.get(u.key, _("未分园区") if model is Park else "—")
-    base = {"year": period.year, "month": period.month, **{k: v.pk for k, v in narrowed.items()}}
-    return {"form": form, "period": period, "total": total, "units": units, "group": group, "base": base}
+    base = {"year": period.year, "month": period.month, **{k: v.pk for k, v in narrowed.items()}, **kinds}
+    return {
+        "form": form,
+        "period": period,
+        "total": total,
+        "units": units,
+        "group": group,
+        "base": base,
+        "totals": rates.totals(in_plan, period),  # what the year's planned projects of the set add up to
+    }
 
 
 def drill_url(base: dict, figure: str, **extra) -> str:
@@ -115,6 +154,9 @@ def rates_page(request):
     ctx = rates_for(request.user, request.GET.dict())
     ctx["title"] = _("三率统计")
     if "total" in ctx:
+        from .resources import summed
+
+        ctx["list_totals"] = summed(ctx["totals"], year=False)
         key = {"project__zone__city": "city", "project__zone": "zone", "project__park": "park"}.get(ctx["group"])
         # A unit without a key (projects in no park) has no drill-down of its own.
         rows = [(u, {**ctx["base"], key: u.key} if key and u.key else None) for u in ctx["units"]]
