@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,7 +20,7 @@ from kaifaqu.lib.units import percent
 from kaifaqu.lib.workdays import Calendar, OutsideCalendar, Pause
 
 from . import calendar as holiday_calendar
-from .models import DayKind, Procedure, ProcedurePause
+from .models import DayKind, Mode, Procedure, ProcedurePause
 
 
 def calendar_error(year: int) -> str:
@@ -339,6 +339,31 @@ def project_compression(procedures, cal: Calendar | None = None) -> Compression:
     except OutsideCalendar as exc:
         result.error = calendar_error(exc.year)
     return result
+
+
+@dataclass(frozen=True)
+class CommitmentShare:
+    """承诺制 share of filed projects: of the projects with a procedure accepted in a period, those with at least one
+    accepted under 承诺制."""
+
+    filed: int
+    commitment: int
+
+    @property
+    def rate(self) -> Decimal | None:
+        return percent(self.commitment, self.filed)
+
+
+def commitment_share(projects, start: datetime.date, end: datetime.date) -> CommitmentShare:
+    """:class:`CommitmentShare` of ``projects`` (a queryset) for procedures accepted from ``start`` to ``end``: one
+    aggregate query."""
+    row = Procedure.objects.filter(
+        project__in=projects.order_by().values("pk"), accepted_on__range=(start, end)
+    ).aggregate(
+        filed=Count("project", distinct=True),
+        commitment=Count("project", distinct=True, filter=Q(mode=Mode.COMMITMENT)),
+    )
+    return CommitmentShare(row["filed"], row["commitment"])
 
 
 # -- writes ----------------------------------------------------------------------------------------

@@ -107,10 +107,11 @@ def build_project(
     else:
         start_month = month_add(window.start, rng.randint(0, window.months + 6))
     sign_month = month_add(start_month, -rng.randint(1, 8))
+    name = project_name(rng, names if names is not None else set())
+    industry = rng.randint(13, 45)
     p = Project(
         zone=zone,
-        name=project_name(rng, names if names is not None else set()),
-        code=f"{sign_month.year}-{zone.city.code}-{rng.randint(13, 45):02d}-03-{serial:06d}",
+        name=name,
         nature=rng.choices(["new", "expansion", "renovation"], weights=[60, 25, 15])[0],
         is_transformation=rng.random() < 0.6,
         key_level=key_level,
@@ -135,6 +136,9 @@ def build_project(
         return value if value <= last else None
 
     p.signed_on = actual(p.planned_sign_on, 40)
+    # The national code is given when the project is filed (备案), after signing: a project still to be signed has
+    # none yet (储备项目可暂空), and no code carries a year still to come.
+    p.code = f"{p.signed_on.year}-{zone.city.code}-{industry:02d}-03-{serial:06d}" if p.signed_on else ""
     p.started_on = actual(p.planned_start_on, 90) if p.signed_on else None
     if p.started_on and p.signed_on and p.started_on < p.signed_on:
         p.started_on = p.signed_on

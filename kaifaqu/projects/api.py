@@ -1,10 +1,13 @@
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action, api_view
 from rest_framework.response import Response
 
+from kaifaqu.approvals.models import Procedure
+from kaifaqu.approvals.services import project_compression
 from kaifaqu.core.api import ServiceSerializer, exact, model_serializer, scoped_viewset, to_drf
 
 from . import resources
@@ -31,7 +34,7 @@ from .services import (
     save_project,
     save_report,
 )
-from .views import drill_url, rates_for
+from .views import campaign_summary, drill_url, rates_for
 
 # The API edits the same fields as the page's form (one list).
 PROJECT_FIELDS = ["id", *ProjectForm.Meta.fields]
@@ -159,9 +162,38 @@ class DispatchMeetingSerializer(_MeetingBase):
         pass
 
 
-ProjectViewSet = scoped_viewset(
-    resources.ProjectResource, ProjectSerializer, ["name", "total_investment", "started_on"]
-)
+class ProjectViewSet(
+    scoped_viewset(resources.ProjectResource, ProjectSerializer, ["name", "total_investment", "started_on"])
+):
+    @extend_schema(
+        request=None,
+        responses={200: dict},
+        description="A project's approval compression: over its working-day procedures (in the user's scope), the "
+        "baseline (statutory limits summed) and the actual working days from the first acceptance to the last "
+        "completion, saved days and 压缩率; null until every one is completed. Procedures counted in calendar days "
+        "are only counted (`calendar_items`). The same figures as the project's approvals page.",
+    )
+    @action(detail=True, methods=["get"])
+    def compression(self, request, pk=None):
+        project = self.get_object()
+        procedures = Procedure.objects.for_user(request.user).filter(project=project).select_related("type")
+        c = project_compression(procedures)
+        return Response(
+            {
+                "project": project.pk,
+                "procedures": c.count,
+                "calendar_items": c.calendar_items,
+                "baseline": c.baseline,
+                "actual": c.actual,
+                "saved": c.saved,
+                "rate": exact(c.rate),
+                "first_accepted": c.first_accepted and c.first_accepted.isoformat(),
+                "last_completed": c.last_completed and c.last_completed.isoformat(),
+                "error": c.error,
+            }
+        )
+
+
 SuspensionViewSet = scoped_viewset(resources.SuspensionResource, SuspensionSerializer, ["suspended_on"])
 AnnualPlanViewSet = scoped_viewset(resources.AnnualPlanResource, AnnualPlanSerializer, ["year", "planned_investment"])
 
@@ -210,7 +242,56 @@ class ProblemViewSet(scoped_viewset(resources.ProblemResource, ProblemSerializer
         super().perform_destroy(instance)
 
 
-CampaignViewSet = scoped_viewset(resources.CampaignResource, CampaignSerializer, ["held_on"])
+def cohort_json(c) -> dict:
+    """A cohort's follow-up (:class:`~kaifaqu.projects.rates.Cohort`) as the API gives it."""
+    figures = {
+        "total": c.total,
+        "terminated": c.terminated,
+        "started": c.started,
+        "producing": c.producing,
+        "at_capacity": c.at_capacity,
+        "investment": c.investment,
+        "expected_output": c.expected_output,
+        "start_rate": c.start_rate,
+        "production_rate": c.production_rate,
+        "output_rate": c.output_rate,
+    }
+    return {k: exact(v) for k, v in figures.items()}
+
+
+class AsOfSerializer(serializers.Serializer):
+    as_of = serializers.DateField(required=False, help_text="YYYY-MM-DD，默认为今天")
+
+    def validate_as_of(self, value):
+        if value > timezone.localdate():
+            raise serializers.ValidationError(_("不能查询未来日期"))
+        return value
+
+
+class CampaignViewSet(scoped_viewset(resources.CampaignResource, CampaignSerializer, ["held_on"])):
+    @extend_schema(
+        parameters=[AsOfSerializer],
+        responses={200: dict, 400: dict},
+        description="三个一批: the round's entries by kind (签约 / 开工 / 投产) in the user's scope and how "
+        "each cohort has followed up on `as_of` (today by default), from the projects' milestone dates: "
+        "签约项目开工率, 开工项目投产率, 达效率; terminated projects leave the denominators. "
+        "The same figures as the round's page.",
+    )
+    @action(detail=True, methods=["get"])
+    def cohorts(self, request, pk=None):
+        campaign = self.get_object()
+        params = AsOfSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        summary = campaign_summary(campaign, request.user, params.validated_data.get("as_of"))
+        return Response(
+            {
+                "campaign": campaign.pk,
+                "as_of": summary["as_of"].isoformat(),
+                "kinds": [{"kind": k["kind"].value, **cohort_json(k["cohort"])} for k in summary["kinds"]],
+            }
+        )
+
+
 CampaignEntryViewSet = scoped_viewset(resources.CampaignEntryResource, CampaignEntrySerializer, ["kind"])
 DispatchMeetingViewSet = scoped_viewset(resources.DispatchMeetingResource, DispatchMeetingSerializer, ["held_on"])
 
@@ -268,6 +349,11 @@ def rates_api(request):
         {
             "period": {"year": ctx["period"].year, "month": ctx["period"].month},
             "totals": {k: exact(v) for k, v in ctx["totals"].as_dict().items()},
+            "commitment": {
+                "filed_projects": ctx["commitment"].filed,
+                "commitment_projects": ctx["commitment"].commitment,
+                "commitment_share": exact(ctx["commitment"].rate),
+            },
             "total": _rates_json(ctx["total"], links(ctx["base"])),
             "units": [
                 _rates_json(u, links({**ctx["base"], key: u.key} if key and u.key else None)) for u in ctx["units"]

@@ -356,8 +356,14 @@ def cohort(projects, as_of: datetime.date) -> Cohort:
         **{name: Count("pk", filter=q) for name, q in f.items()},
         **{f"sum_{name}": Coalesce(agg, Value(ZERO), output_field=money) for name, agg in sums.items()},
     )
-    row = {k.removeprefix("sum_"): v for k, v in row.items()}
+    row = {k.removeprefix("sum_"): as_shown(v) if k.startswith("sum_") else v for k, v in row.items()}
     return Cohort(as_of=as_of, **row)
+
+
+def as_shown(amount) -> Decimal:
+    """A summed amount in 万元 as it is shown and given by the API: two places, whatever the database returned
+    (SQLite gives 110000, PostgreSQL 110000.00)."""
+    return quantize(Decimal(amount or 0), 2)
 
 
 @dataclass(frozen=True)
@@ -423,9 +429,7 @@ def totals(projects, period: Period) -> Totals:
             planned=Sum("_planned"),
         )
     )
-    sums = {
-        k: quantize(Decimal(row[k] or 0), 2) for k in ("total_investment", "since_start", "year_to_date", "planned")
-    }
+    sums = {k: as_shown(row[k]) for k in ("total_investment", "since_start", "year_to_date", "planned")}
     return Totals(period, row["count"], **sums)
 
 

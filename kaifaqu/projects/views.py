@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from kaifaqu.approvals.services import commitment_share
 from kaifaqu.core.excel import table_workbook
 from kaifaqu.core.forms import add_errors, add_period_picker, clean_period, style_fields, with_period
 from kaifaqu.core.scoping import can_write, scope_for
@@ -141,6 +142,7 @@ def rates_for(user, params) -> dict:
         "group": group,
         "base": base,
         "totals": rates.totals(in_plan, period),  # what the year's planned projects of the set add up to
+        "commitment": commitment_share(projects, period.start, period.end),
     }
 
 
@@ -157,6 +159,14 @@ def rates_page(request):
         from .resources import summed
 
         ctx["list_totals"] = summed(ctx["totals"], year=False)
+        share = ctx["commitment"]
+        ctx["list_totals"].shown.append(
+            (
+                _("承诺制项目占比"),
+                _("%(r)s（%(c)s/%(n)s 个报建项目）")
+                % {"r": "—" if share.rate is None else f"{share.rate}%", "c": share.commitment, "n": share.filed},
+            )
+        )
         key = {"project__zone__city": "city", "project__zone": "zone", "project__park": "park"}.get(ctx["group"])
         # A unit without a key (projects in no park) has no drill-down of its own.
         rows = [(u, {**ctx["base"], key: u.key} if key and u.key else None) for u in ctx["units"]]
@@ -333,9 +343,10 @@ class ProblemDeleteView(DeleteView):
         return super().post(request, pk)
 
 
-def campaign_summary(campaign, user) -> dict:
-    """Totals of a round by kind and the follow-up of its cohorts, for the user's scope."""
-    today = timezone.localdate()
+def campaign_summary(campaign, user, as_of: datetime.date | None = None) -> dict:
+    """Totals of a round by kind and the follow-up of its cohorts, for the user's scope, on ``as_of`` (today by
+    default) from the projects' milestone dates."""
+    today = as_of or timezone.localdate()
     entries = CampaignEntry.objects.for_user(user).filter(campaign=campaign)
     kinds = []
     for kind in EntryKind:

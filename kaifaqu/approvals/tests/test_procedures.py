@@ -721,3 +721,26 @@ def test_a_completion_date_that_would_cut_through_a_pause_is_refused(accepted, c
     assert error_for(errors, "completed_on", "暂停") or mentions(errors.get("__all__", []), "暂停"), errors
     accepted.refresh_from_db()
     assert accepted.completed_on is None
+
+
+def test_the_api_gives_a_projects_compression_as_its_approvals_page_does(seed_002, project, client_for, alice, charlie):
+    r = client_for(alice).get(f"/api/projects/{project.pk}/compression/")
+    assert r.status_code == 200
+    body = r.json()
+    assert (body["procedures"], body["baseline"], body["actual"], body["saved"], body["rate"]) == (
+        9,
+        73,
+        27,
+        46,
+        "63.0",
+    )
+    assert body["first_accepted"] == "2024-03-01" and body["error"] == ""
+    assert client_for(charlie).get(f"/api/projects/{project.pk}/compression/").status_code == 404
+
+
+def test_the_api_compression_waits_for_the_last_completion(seed_002, project, client_for, alice):
+    p = seed_002[-1]
+    p.completed_on = None
+    p.save()
+    body = client_for(alice).get(f"/api/projects/{project.pk}/compression/").json()
+    assert (body["actual"], body["saved"], body["rate"], body["last_completed"]) == (None, None, None, None)

@@ -75,6 +75,10 @@ def _demo_data_makes_sense(today):
     names = list(Project.objects.values_list("zone", "name"))
     assert not [n for _z, n in names if re.search(r"\d{5}$", n)] and len(set(names)) == len(names)
     assert len({n for _z, n in names}) > 0.6 * len(names)  # zones share some names (年产2GW光伏组件项目), not most
+    # A national project code is given at filing, after signing: none on a project still to be signed, none dated
+    # in a year to come.
+    coded = list(Project.objects.exclude(code="").values_list("code", "signed_on"))
+    assert coded and all(signed and int(code[:4]) == signed.year <= today.year for code, signed in coded)
     # Seed 000: 云冈's 京津冀 projects, 25 signed for 379.85 亿元, 15 started for 94 亿元, amounts that differ.
     from kaifaqu.demo.builder import JINGJINJI
 

@@ -297,3 +297,26 @@ def test_the_overdue_list_shows_only_the_zones_own_problems(client_for, alice, z
     open_problem(f.ProjectFactory(zone=zone_b), deadline=days_ago(1))
     assert listed(client_for(alice).get(reverse("problem_list"), {"overdue": "true"})) == [ours]
     assert Problem.objects.count() == 2
+
+
+def test_the_api_gives_the_rounds_cohort_rates_as_the_page_does_and_on_a_past_day(campaign, client_for, alice):
+    c = client_for(alice)
+    r = c.get(f"/api/campaigns/{campaign.pk}/cohorts/")
+    assert r.status_code == 200
+    kinds = {k["kind"]: k for k in r.json()["kinds"]}
+    assert (kinds["signed"]["total"], kinds["signed"]["terminated"], kinds["signed"]["started"]) == (4, 1, 2)
+    assert kinds["signed"]["start_rate"] == "66.7" and kinds["signed"]["investment"] == "110000.00"
+    assert kinds["started"]["production_rate"] == "50.0" and kinds["producing"]["start_rate"] is None
+    # On the round's own day nothing had started yet, and the later termination had not happened.
+    on_the_day = {
+        k["kind"]: k for k in c.get(f"/api/campaigns/{campaign.pk}/cohorts/?as_of=2023-02-22").json()["kinds"]
+    }
+    assert (on_the_day["signed"]["started"], on_the_day["signed"]["terminated"]) == (0, 0)
+    assert on_the_day["signed"]["start_rate"] == "0.0"
+    assert c.get(f"/api/campaigns/{campaign.pk}/cohorts/?as_of=2999-01-01").status_code == 400
+    assert "as_of" in c.get(f"/api/campaigns/{campaign.pk}/cohorts/?as_of=昨天").json()
+
+
+def test_the_api_cohorts_keep_to_the_users_scope(campaign, client_for, charlie):
+    kinds = {k["kind"]: k for k in client_for(charlie).get(f"/api/campaigns/{campaign.pk}/cohorts/").json()["kinds"]}
+    assert (kinds["signed"]["total"], kinds["signed"]["investment"]) == (1, "90000.00")

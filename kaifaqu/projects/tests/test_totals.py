@@ -123,3 +123,22 @@ def test_the_rates_give_what_their_planned_projects_add_up_to(client_for, alice,
     page = c.get("/projects/rates/?year=2026&month=6")
     assert dict(page.context["list_totals"].shown)["总投资"] == "379.85 亿元"
     assert 'id="list-totals"' in page.content.decode()
+
+
+def test_the_rates_give_the_commitment_share_of_projects_filed_in_the_period(client_for, alice, zone_a, zone_b):
+    may = f.ProcedureTypeFactory(allows_commitment=True)
+    a, b, c = (f.StartedProjectFactory(zone=zone_a) for _ in range(3))
+    f.ProcedureFactory(project=a, type=may, mode="commitment", accepted_on=D(2026, 3, 2))
+    f.ProcedureFactory(project=a, accepted_on=D(2026, 4, 1))  # one project however many procedures
+    f.ProcedureFactory(project=b, accepted_on=D(2026, 5, 6))
+    f.ProcedureFactory(project=c, type=may, mode="commitment", accepted_on=D(2025, 12, 30))  # filed the year before
+    f.ProcedureFactory(project=c, accepted_on=D(2026, 7, 1))  # after the period
+    f.ProcedureFactory(
+        project=f.StartedProjectFactory(zone=zone_b), type=may, mode="commitment", accepted_on=D(2026, 3, 2)
+    )
+    c_ = client_for(alice)
+    body = c_.get("/api/rates/?year=2026&month=6").json()["commitment"]
+    assert body == {"filed_projects": 2, "commitment_projects": 1, "commitment_share": "50.0"}
+    assert c_.get("/api/rates/?year=2026&month=2").json()["commitment"]["commitment_share"] is None
+    page = c_.get("/projects/rates/?year=2026&month=6")
+    assert dict(page.context["list_totals"].shown)["承诺制项目占比"] == "50.0%（1/2 个报建项目）"
