@@ -62,6 +62,7 @@ MENU = [
         [
             (_("工作看板"), "dashboard"),
             (_("月通报"), "bulletin_list"),
+            (_("数据核验"), "figure_check"),
             (_("台账总览"), "records"),
         ],
     ),
@@ -82,6 +83,7 @@ PAGE_ROLES = {
     "promotion_map": MANAGERS,
     "promotion_overlaps": LEADERS,
     "dashboard": MANAGERS,
+    "figure_check": MANAGERS,
 }
 # An agent (代办员) files approvals on the investors' behalf: the menu is that work and the records it touches.
 AGENT_PAGES = {

@@ -114,7 +114,7 @@ def _clause_after(text: str, at: int, limit: int = 10) -> str:
 
 
 def _subject(words: str) -> str:
-    words = re.sub(r"[\d.,%]+[^\s，,；;]*$", "", words).strip()  # a figure just before (2×100万) is not a subject
+    words = re.sub(r"[\d.,%×]+$", "", words).strip()  # digits just before (2×100万) are not a subject
     changed = True
     while changed and words:
         changed = False

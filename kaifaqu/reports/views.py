@@ -26,7 +26,7 @@ from kaifaqu.projects.views import drill_url
 from kaifaqu.zones.models import City, Zone
 
 from . import bulletin as bulletin_service
-from . import dashboard, jobs
+from . import checker, dashboard, jobs
 from .models import Bulletin, Job, JobStatus
 
 
@@ -226,3 +226,37 @@ def job_list(request):
     """The user's background jobs: results stay downloadable here."""
     items = Job.objects.filter(created_by=request.user)[:100]
     return render(request, "reports/jobs.html", {"jobs": items, "title": _("我的后台任务")})
+
+
+class FigureCheckForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("待核验的文字"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=checker.MAX_CHARS,
+        help_text=gettext_lazy("粘贴开发区报送材料、新闻稿或通报草稿；文中的数字将与文字本身和台账逐一核对"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
+
+@login_required
+def figure_check_page(request):
+    """数据核验: paste a text, see each figure in it highlighted with its verdict."""
+    form = FigureCheckForm(request.POST or None)
+    ctx = {"title": _("数据核验"), "form": form, "labels": checker.STATUS_LABELS}
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            result = checker.check(form.cleaned_data["text"], request.user)
+            ctx.update(result, checked=True, segments=checker.segments(form.cleaned_data["text"], result["verdicts"]))
+            if not result["claims"]:
+                ctx["empty"] = _("文中没有找到带单位的数字（如“25个”“379.85亿元”“62.5%”）")
+            counts = {}
+            for v in result["verdicts"]:
+                counts[v.status] = counts.get(v.status, 0) + 1
+            ctx["counts"] = [(checker.STATUS_LABELS[k], counts.get(k, 0), k) for k in checker.STATUS_LABELS]
+        else:
+            status = 400
+    return render(request, "reports/figure_check.html", ctx, status=status)
