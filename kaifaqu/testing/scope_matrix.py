@@ -246,7 +246,9 @@ SPECS = {
         Spec("industrychain", "zones.IndustryChain"),
         project_record("enterprise", "enterprises.Enterprise"),
         project_record("enterprisezone", "enterprises.EnterpriseZone"),
-        project_record("project", "projects.Project", extra=(("procedure_project", "get"),)),
+        project_record(
+            "project", "projects.Project", extra=(("procedure_project", "get"), ("api-project-compression", "get"))
+        ),
         project_record("suspension", "projects.Suspension"),
         project_record("annualplan", "projects.AnnualPlan"),
         project_record(
@@ -266,6 +268,7 @@ SPECS = {
             insider="city_a",
             readers=("province", "zone_a", "zone_a2", "agent_a_other"),
             outsiders={**CITY_OUTSIDERS, "enterprise": "ent1"},  # enterprises see province rounds only
+            extra=(("api-campaign-cohorts", "get"),),
         ),
         Spec(
             "campaign (province)",
@@ -740,6 +743,13 @@ def run_scope_parameters(m: Matrix) -> None:
         reminders = dict((str(label), n) for label, n, _url in _status(m, key, reverse("home")).context["reminders"])
         overdue = reminders.get("审批事项已超期", 0)
         m.check("home", "reminders", key, (overdue >= 1) == (key == "zone_a"), f"{overdue} overdue")
+    # 数据核验: a text naming zone A is checked against zone A's ledger for its insiders only; for anyone else the
+    # zone is not looked up (not even named back), whatever the text says.
+    text = {"text": f"{w.zone_a.name}2025年1~12月重点项目开复工率达到100.0%。"}
+    for key in ("zone_a", "city_a", "province", *NOT_ZONE_A.values()):
+        r = m.as_(key).post(reverse("figure_check"), text)
+        found = r.status_code == 200 and r.context.get("zone") == w.zone_a
+        m.check("figure_check", "", key, found == (key in ("zone_a", "city_a", "province")), f"status {r.status_code}")
 
 
 def record(m: Matrix, record_property) -> None:

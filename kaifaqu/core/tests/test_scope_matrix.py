@@ -84,6 +84,7 @@ SCOPE_PAGES = {
     "job_list",
     "job_detail",
     "job_download",
+    "figure_check",  # run_scope_parameters: a text naming zone A is checked against it for its insiders only
     "accounts:user_autocomplete",
 }
 NOT_SCOPED = {

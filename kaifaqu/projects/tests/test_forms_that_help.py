@@ -16,16 +16,11 @@ from kaifaqu.testing import clock
 from kaifaqu.testing import factories as f
 from kaifaqu.testing.xlsx import post_import
 
+from .test_reports import HEADERS
+
 D = datetime.date
 pytestmark = pytest.mark.django_db
-REPORT_HEADERS = [
-    "项目",
-    "月份",
-    "当月完成投资（万元）",
-    "年初至报告期累计（万元）",
-    "开工至报告期累计（万元）",
-    "形象进度",
-]
+REPORT_HEADERS = HEADERS[: HEADERS.index("形象进度") + 1]  # the report sheet's columns up to 形象进度
 
 
 @pytest.fixture
