@@ -5,6 +5,7 @@ from kaifaqu.core.excel import SheetSpec
 from kaifaqu.core.fields import month_label
 from kaifaqu.core.filters import SearchFilterSet
 from kaifaqu.core.views import Col, Resource
+from kaifaqu.lib import figures
 
 from .forms import BulletinForm
 from .models import Bulletin
@@ -58,4 +59,12 @@ class BulletinResource(Resource):
         from .bulletin import content_of, corrections_since
 
         content = content_of(obj)
-        return {"c": content, "frozen": obj.content is not None, "since": corrections_since(obj)}
+        frozen = obj.content is not None
+        ctx = {"c": content, "frozen": frozen, "since": corrections_since(obj)}
+        if not frozen:  # before publishing: every rate of the text checked against the figures it is quoted with
+            document = content.get("document") or {}
+            text = "\n".join(
+                t for t in (content.get("summary"), document.get("problems"), document.get("next_steps")) if t
+            )
+            ctx["text_checks"] = [c for c in figures.internal_checks(figures.find(text)) if c.status != "not_checkable"]
+        return ctx

@@ -346,3 +346,18 @@ def test_a_large_import_runs_in_the_background_and_reports_every_error(client_fo
     assert not Park.objects.exists()  # all or nothing
     assert "应为数字" in c.get(reverse("job_detail", args=[job.pk])).content.decode()
     assert not (jobs.job_dir(job) / "upload.xlsx").exists()
+
+
+def test_a_draft_checks_the_rates_of_its_text_before_it_is_published(client_for, province_user, ledgers, bulletin):
+    """The generated 总体情况 agrees with itself (3 planned, 2 started, 66.7%); a compiler's 存在问题 quoting a rate
+    that its own counts do not give is flagged on the draft, with the figures that would give it."""
+    c = client_for(province_user)
+    page = c.get(reverse("bulletin_detail", args=[bulletin.pk])).content.decode()
+    checks = page.split('id="text-checks"')[1].split("</div>")[0]
+    assert "check-consistent" in checks and "开复工率" in checks and "check-internally" not in checks
+    bulletin.problems = "一是甲市共有重点项目4个，已开工3个，开工率80.0%，仍有差距。"
+    bulletin.save()
+    checks = c.get(reverse("bulletin_detail", args=[bulletin.pk])).content.decode().split('id="text-checks"')[1]
+    assert "check-internally_inconsistent" in checks and "3/4 = 75.0%" in checks
+    publish(bulletin.pk, province_user)
+    assert 'id="text-checks"' not in c.get(reverse("bulletin_detail", args=[bulletin.pk])).content.decode()
