@@ -55,6 +55,13 @@ class Claim:
     bound: str = "exact"  # exact / lower (210余次, 2亿元以上) / approximate (约120亩)
     period: str = ""  # the period its sentence names: 1–6月, 1–9月, 2020–2024年
     sentence: int = 0
+    parts: list[Claim] = field(default_factory=list)  # for a total followed by 其中: the parts it lists
+
+    def in_wan(self) -> tuple[Decimal, Decimal | None]:
+        """:meth:`interval` of an amount in 万元 (of any other figure in its own unit)."""
+        factor = AMOUNT_UNITS.get(self.unit, Decimal(1))
+        lo, hi = self.interval()
+        return lo * factor, None if hi is None else hi * factor
 
     @property
     def places(self) -> int:
@@ -193,7 +200,26 @@ def find(text: str) -> list[Claim]:
                     sentence=number,
                 )
             )
+    _breakdowns(text, claims)
     return claims
+
+
+def _breakdowns(text: str, claims: list[Claim]) -> None:
+    """A total followed by 其中 and its parts (共签约项目25个，其中工业项目18个、服务业项目7个): the parts are
+    the figures of the same kind (and, for counts, unit) after 其中 in the sentence."""
+    for number, m in enumerate(SENTENCE.finditer(text)):
+        at = m.group().find("其中")
+        if at < 0:
+            continue
+        at += m.start()
+        mine = [c for c in claims if c.sentence == number and c.kind in ("count", "amount")]
+        before = [c for c in mine if c.end <= at]
+        if not before:
+            continue
+        total = before[-1]
+        total.parts = [
+            c for c in mine if c.start > at and c.kind == total.kind and (c.kind == "amount" or c.unit == total.unit)
+        ]
 
 
 def quotient_interval(num: Claim, den: Claim) -> tuple[Decimal, Decimal | None]:
@@ -238,6 +264,9 @@ def internal_checks(claims: list[Claim]) -> list[Check]:
     """Each rate against the counts of its own sentence; every other claim is not checkable from the text alone."""
     checks = []
     for claim in claims:
+        if claim.parts:
+            checks.append(_breakdown_check(claim))
+            continue
         pair = _inputs(claim, claims) if claim.kind == "percent" else None
         if pair is None:
             checks.append(Check(claim, "not_checkable", _("文中没有可据以核算的分子和分母")))
@@ -262,3 +291,18 @@ def internal_checks(claims: list[Claim]) -> list[Check]:
                 break
         checks.append(Check(claim, "internally_inconsistent", message, [num, den]))
     return checks
+
+
+def _breakdown_check(total: Claim) -> Check:
+    """Parts that cannot add up to their total: even at the least their shown digits allow, they exceed it."""
+    lows, highs = zip(*(p.in_wan() for p in total.parts), strict=True)
+    least = sum(lows)
+    most = None if None in highs else sum(highs)
+    t_lo, t_hi = total.in_wan()
+    parts = "+".join(p.text for p in total.parts)
+    if t_hi is not None and least > t_hi:
+        message = _("其中各项（%(parts)s）之和超过合计 %(t)s") % {"parts": parts, "t": total.text}
+        return Check(total, "internally_inconsistent", message, total.parts)
+    if most is not None and most >= t_lo:
+        return Check(total, "consistent", _("其中各项（%(parts)s）与合计相符") % {"parts": parts}, total.parts)
+    return Check(total, "not_checkable", _("其中所列各项（%(parts)s）少于合计，可能未列全") % {"parts": parts})

@@ -79,3 +79,20 @@ def test_a_text_without_figures_has_no_claims_and_a_rate_without_counts_is_not_c
     assert figures.find("今年以来，开发区持续优化营商环境。") == []
     [check] = figures.internal_checks(figures.find("投资完成率73.0%。"))
     assert check.status == "not_checkable" and "分子和分母" in check.message
+
+
+def test_a_breakdown_must_not_exceed_its_total_within_the_rounding_of_its_parts():
+    def verdict(text):
+        claims = figures.find(text)
+        return next(c for c in figures.internal_checks(claims) if c.claim.parts)
+
+    assert verdict("共签约项目25个，其中工业项目18个、服务业项目7个。").status == "consistent"
+    over = verdict("共签约项目25个，其中工业项目18个、服务业项目9个。")
+    assert over.status == "internally_inconsistent" and "18个+9个" in over.message and "25个" in over.message
+    assert verdict("总投资379.85亿元，其中京津冀项目94亿元、本地项目300亿元。").status == "internally_inconsistent"
+    assert verdict("总投资10亿元，其中甲项目5.34亿元、乙项目4.7亿元。").status == "consistent"  # 10 is 9.5–10.5
+    assert verdict("总投资1亿元，其中甲项目6000万元、乙项目4000万元。").status == "consistent"  # units differ
+    short = verdict("共签约项目25个，其中工业项目18个。")
+    assert short.status == "not_checkable" and "未列全" in short.message
+    mixed = verdict("共签约项目25个，其中工业项目18个、落地企业30家。").claim
+    assert [c.text for c in mixed.parts] == ["18个"]  # 30 enterprises are not a part of 25 projects
