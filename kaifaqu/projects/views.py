@@ -40,6 +40,7 @@ from .models import (
     Problem,
     Project,
 )
+from .resources import summed
 from .status import COLOURS, annotate_status
 
 
@@ -156,8 +157,6 @@ def rates_page(request):
     ctx = rates_for(request.user, request.GET.dict())
     ctx["title"] = _("三率统计")
     if "total" in ctx:
-        from .resources import summed
-
         ctx["list_totals"] = summed(ctx["totals"], year=False)
         share = ctx["commitment"]
         ctx["list_totals"].shown.append(
