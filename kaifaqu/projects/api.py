@@ -251,6 +251,8 @@ def cohort_json(c) -> dict:
         "producing": c.producing,
         "at_capacity": c.at_capacity,
         "investment": c.investment,
+        "started_investment": c.started_investment,
+        "producing_investment": c.producing_investment,
         "expected_output": c.expected_output,
         "start_rate": c.start_rate,
         "production_rate": c.production_rate,

@@ -147,10 +147,19 @@ class Rates:
         return percent(self.counts.get("cont_resumed", 0), self.counts.get("cont_planned", 0))
 
     @property
+    def planned_count(self) -> int:
+        """Projects of the year's plan (new starts and continuing), terminated ones left out."""
+        return self.counts.get("new_planned", 0) + self.counts.get("cont_planned", 0)
+
+    @property
+    def started_or_resumed_count(self) -> int:
+        """已开复工: new starts started and continuing projects resumed."""
+        return self.counts.get("new_started", 0) + self.counts.get("cont_resumed", 0)
+
+    @property
     def start_resume_rate(self):
         """开复工率 = (started new + resumed continuing) / (new + continuing)."""
-        done = self.counts.get("new_started", 0) + self.counts.get("cont_resumed", 0)
-        return percent(done, self.counts.get("new_planned", 0) + self.counts.get("cont_planned", 0))
+        return percent(self.started_or_resumed_count, self.planned_count)
 
     @property
     def completion_rate(self):
@@ -298,6 +307,8 @@ class Cohort:
     producing: int = 0
     at_capacity: int = 0
     investment: Decimal = ZERO
+    started_investment: Decimal = ZERO
+    producing_investment: Decimal = ZERO
     expected_output: Decimal = ZERO
     producing_expected_output: Decimal = ZERO
     producing_actual_output: Decimal = ZERO
@@ -347,6 +358,8 @@ def cohort(projects, as_of: datetime.date) -> Cohort:
     money = DecimalField(max_digits=18, decimal_places=2)
     sums = {
         "investment": Sum("total_investment"),
+        "started_investment": Sum("total_investment", filter=f["started"]),
+        "producing_investment": Sum("total_investment", filter=f["producing"]),
         "expected_output": Sum("expected_output"),
         "producing_expected_output": Sum("expected_output", filter=f["producing"]),
         "producing_actual_output": Sum("actual_output", filter=f["producing"]),

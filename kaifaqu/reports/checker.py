@@ -12,16 +12,23 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import asdict, dataclass
+from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kaifaqu.core.scoping import can_write
 from kaifaqu.lib import figures
-from kaifaqu.lib.units import quantize
+from kaifaqu.lib.units import quantize, wan_to_yi
 from kaifaqu.projects import rates
 from kaifaqu.projects.models import AnnualPlan, Project
+from kaifaqu.promotion.models import SourceRegion
 from kaifaqu.zones.models import Zone
 
 # The rate a published word names: its attribute of projects.rates.Rates.
@@ -34,7 +41,7 @@ MAX_CHARS = 20000
 @dataclass
 class Verdict:
     claim: figures.Claim
-    status: str  # consistent / inconsistent / internally_inconsistent / not_checkable
+    status: str  # consistent / conditional / inconsistent / internally_inconsistent / not_checkable
     message: str
 
     @property
@@ -46,6 +53,7 @@ STATUS_LABELS = {
     "consistent": gettext_lazy("相符"),
     "inconsistent": gettext_lazy("与台账不符"),
     "internally_inconsistent": gettext_lazy("自相矛盾"),
+    "conditional": gettext_lazy("有条件相符"),
     "not_checkable": gettext_lazy("无法核验"),
 }
 
@@ -81,68 +89,265 @@ def _rate_of(subject: str) -> str | None:
     return next((attr for word, attr in RATE_WORDS if subject.endswith(word)), None)
 
 
+def resolve_zone(text: str, user) -> tuple[Zone | None, str]:
+    """The zone the text is checked against, and a note when it was not named: a text that names no zone is
+    checked against the user's own zone when the user has exactly one."""
+    zone = zone_in(text, user)
+    if zone is not None:
+        return zone, ""
+    mine = list(Zone.objects.for_user(user)[:2])
+    if len(mine) == 1 and not any(n in text for z in Zone.objects.exclude(pk=mine[0].pk) for n in zone_names(z)):
+        return mine[0], _("文中未指明开发区，按您所在的%(z)s核对") % {"z": mine[0]}
+    return None, ""
+
+
+# Words of a count or amount said of a group of signed projects (签约项目25个, 已开工项目15个): its Cohort figure.
+COHORT_COUNTS = [("开工", "started"), ("投产", "producing"), ("达产", "at_capacity"), ("达效", "at_capacity")]
+COHORT_COUNTS += [("签约", "total"), ("落地", "total")]
+COHORT_AMOUNTS = {"total": "investment", "started": "started_investment", "producing": "producing_investment"}
+COHORT_RATES = [("投产率", "production_rate"), ("开工率", "start_rate")]
+# A count of the year's key-project plan (171项重点工程项目, 已开复工161个): its Rates count.
+PLAN_COUNTS = [("开复工", "started_or_resumed_count"), ("复工", "cont_resumed"), ("开工", "new_started")]
+PLAN_COUNTS += [("重点", "planned_count")]
+# Source regions that are also everyday words and so never name a group in a text.
+GENERIC_REGIONS = {"其他", "省内"}
+
+
+@dataclass
+class Figure:
+    """What the ledger gives for a claim: the value (a count, an amount in 万元 or a rate), what it is of, and
+    for a rate the shares behind it."""
+
+    value: object
+    what: str
+    condition: str = ""  # for a rate that holds only as the platform counts it (terminated projects left out)
+    period: rates.Period | None = None  # a key-project plan figure's period
+
+
+def _words(claim: figures.Claim) -> str:
+    return claim.subject + claim.after
+
+
+def _match(words: str, table) -> str | None:
+    return next((attr for word, attr in table if word in words), None)
+
+
+def _count_before(claim, mine, table):
+    """The count an amount is said of: the nearest count before it in its sentence, else the next one."""
+    counts = [c for c in mine if c.kind == "count" and _match(_words(c), table)]
+    before = [c for c in counts if c.end <= claim.start]
+    after = [c for c in counts if c.start >= claim.end]
+    return before[-1] if before else after[0] if after else None
+
+
+class Ledgers:
+    """The ledger figures a text is checked against, for the user's scope, each computed once."""
+
+    def __init__(self, user, zone: Zone, today: datetime.date):
+        self.user, self.zone, self.today = user, zone, today
+        self._plans: dict[tuple, rates.Rates] = {}
+        self._cohorts: dict[tuple, rates.Cohort] = {}
+        self._planned_investment: dict[int, object] = {}
+        self.regions = [r for r in SourceRegion.objects.all() if r.name not in GENERIC_REGIONS]
+
+    def plan(self, period: rates.Period) -> rates.Rates:
+        key = (period.year, period.month)
+        if key not in self._plans:
+            plans = AnnualPlan.objects.for_user(self.user).filter(project__zone=self.zone)
+            projects = Project.objects.for_user(self.user).filter(zone=self.zone)
+            self._plans[key], _units = rates.compute(plans, projects, period, today=self.today)
+        return self._plans[key]
+
+    def planned_total_investment(self, period: rates.Period):
+        """总投资 of the year's key projects still in the plan at the period's end."""
+        key = (period.year, period.month)
+        if key not in self._planned_investment:
+            live = AnnualPlan.objects.filter(year=period.year).exclude(project__terminated_on__lte=period.end)
+            projects = Project.objects.for_user(self.user).filter(zone=self.zone, pk__in=live.values("project"))
+            self._planned_investment[key] = rates.totals(projects, period).total_investment
+        return self._planned_investment[key]
+
+    def cohort(self, region, since: datetime.date | None, until: datetime.date) -> rates.Cohort:
+        key = (region and region.pk, since, until)
+        if key not in self._cohorts:
+            projects = Project.objects.for_user(self.user).filter(zone=self.zone, signed_on__lte=until)
+            if since:
+                projects = projects.filter(signed_on__gte=since)
+            if region:
+                projects = projects.filter(lead__source_region=region)
+            self._cohorts[key] = rates.cohort(projects, until)
+        return self._cohorts[key]
+
+
 def check(text: str, user, today: datetime.date | None = None) -> dict:
-    """The claims of ``text`` with their verdicts, and the zone the text was matched to."""
+    """The claims of ``text`` with their verdicts, and the zone the text was matched to.
+
+    A sentence that counts signed projects (共签约项目25个，已开工项目15个，开工率达62.5%) is checked against those
+    projects of the zone (of the source region the sentence names, 京津冀), signed within its period or to date;
+    any other sentence against the zone's key-project plan for its period (the 三率 and their counts)."""
     today = today or timezone.localdate()
     claims = figures.find(text)
-    zone = zone_in(text, user)
+    zone, zone_note = resolve_zone(text, user)
     sentences = [m.group() for m in figures.SENTENCE.finditer(text)]
     internal = {id(c.claim): c for c in figures.internal_checks(claims)}
-    cache: dict[tuple, rates.Rates] = {}
-
-    def ledger(period: rates.Period) -> rates.Rates:
-        key = (period.year, period.month)
-        if key not in cache:
-            plans = AnnualPlan.objects.for_user(user).filter(project__zone=zone)
-            projects = Project.objects.for_user(user).filter(zone=zone)
-            cache[key], _units = rates.compute(plans, projects, period, today=today)
-        return cache[key]
-
+    ledgers = Ledgers(user, zone, today) if zone else None
     verdicts = []
     for claim in claims:
         own = internal[id(claim)]
+        mine = [c for c in claims if c.sentence == claim.sentence]
+        figure, why = _ledger_figure(claim, mine, sentences[claim.sentence], zone, ledgers, today)
+        verdicts.append(_verdict(claim, own, figure, why, ledgers))
+    return {"claims": claims, "verdicts": verdicts, "zone": zone, "zone_note": zone_note}
+
+
+def _ledger_figure(claim, mine, sentence, zone, ledgers, today) -> tuple[Figure | None, str]:
+    """The ledger's figure for a claim, or why the ledger cannot be asked."""
+    cohort_route = any(c.kind == "count" and "签约" in c.subject for c in mine)
+    if claim.kind not in ("count", "amount", "percent"):
+        return None, _("平台暂无与此对应的统计口径")
+    if cohort_route:
+        return _cohort_figure(claim, mine, sentence, zone, ledgers, today)
+    return _plan_figure(claim, mine, sentence, zone, ledgers, today)
+
+
+def _plan_attr(claim, mine) -> str | None:
+    if claim.kind == "percent":
+        return _rate_of(claim.subject)
+    if claim.kind == "count":
+        return _match(_words(claim), PLAN_COUNTS)
+    if "总投资" in claim.subject:
+        return "total_investment" if _count_before(claim, mine, PLAN_COUNTS) else None
+    return "completed" if "完成" in claim.subject and "投资" in claim.subject else None
+
+
+def _plan_figure(claim, mine, sentence, zone, ledgers, today) -> tuple[Figure | None, str]:
+    attr = _plan_attr(claim, mine)
+    period = _period(claim, sentence, today) if attr else None
+    if attr is None:
+        return None, _("平台暂无与此对应的统计口径")
+    if zone is None:
+        return None, _("文中未指明（或指明了多个）您管辖范围内的开发区")
+    if period is None:
+        return None, _("文中未写明统计期（如“1~9月”“截至9月底”）")
+    if period.last_month > today.replace(day=1):
+        return None, _("统计期在未来")
+    where = _("%(z)s %(p)s 重点项目") % {"z": zone, "p": period.label()}
+    if attr == "total_investment":
+        return Figure(ledgers.planned_total_investment(period), where + _("总投资"), period=period), ""
+    ledger = ledgers.plan(period)
+    value = getattr(ledger, attr)
+    if value is None:
+        return None, _("%(z)s %(p)s 没有可计算该比率的计划项目") % {"z": zone, "p": period.label()}
+    return Figure(value, where, period=period), ""
+
+
+def _cohort_span(claim, sentence, today) -> tuple[datetime.date | None, datetime.date, str] | None:
+    """Signed from when to when: the sentence's period (1~6月, 2020—2024年), else all signed to date."""
+    m = re.fullmatch(r"(\d+)–(\d+)月", claim.period)
+    if m:
+        period = _period(claim, sentence, today)
+        return (period.start, period.end, period.label()) if period else None
+    m = re.fullmatch(r"(\d{4})–(\d{4})年", claim.period)
+    if m:
+        first, last = int(m.group(1)), int(m.group(2))
+        return datetime.date(first, 1, 1), datetime.date(last, 12, 31), claim.period
+    return None, today, _("截至%(d)s") % {"d": date_format(today, "DATE_FORMAT")}
+
+
+def _cohort_figure(claim, mine, sentence, zone, ledgers, today) -> tuple[Figure | None, str]:
+    if claim.kind == "percent":
+        attr = _match(claim.subject, COHORT_RATES)
+    elif claim.kind == "count":
+        attr = _match(_words(claim), COHORT_COUNTS)
+    else:
+        base = _count_before(claim, mine, COHORT_COUNTS) if "总投资" in claim.subject else None
+        attr = COHORT_AMOUNTS.get(_match(_words(base), COHORT_COUNTS)) if base else None
+    if attr is None:
+        return None, _("平台暂无与此对应的统计口径")
+    if zone is None:
+        return None, _("文中未指明（或指明了多个）您管辖范围内的开发区")
+    span = _cohort_span(claim, sentence, today)
+    if span is None or span[1] > today:
+        return None, _("统计期在未来") if span else _("文中未写明统计期（如“1~9月”“截至9月底”）")
+    since, until, label = span
+    regions = [r for r in ledgers.regions if r.name in sentence]
+    region = regions[0] if len(regions) == 1 else None
+    cohort = ledgers.cohort(region, since, until)
+    where = _("%(z)s%(r)s签约项目（%(p)s）") % {"z": zone, "r": f"“{region}”" if region else "", "p": label}
+    value = getattr(cohort, attr)
+    if value is None:
+        return None, _("%(w)s没有可计算该比率的项目") % {"w": where}
+    figure = Figure(value, where)
+    if attr == "start_rate" and cohort.terminated:
+        every = rates.percent(cohort.started, cohort.total)
+        if as_published(every, claim) != claim.value:
+            figure.condition = _(
+                "仅在剔除已终止的 %(t)s 个项目后相符：%(s)s/%(l)s = %(v)s%%，按全部签约项目 %(n)s 个计为 %(e)s%%"
+            ) % {
+                "t": cohort.terminated,
+                "s": cohort.started,
+                "l": cohort.live,
+                "v": value,
+                "n": cohort.total,
+                "e": every,
+            }
+    return figure, ""
+
+
+def _shown(claim, value) -> str:
+    if claim.kind == "percent":
+        return f"{value}%"
+    if claim.kind == "amount":
+        return _("%(y)s亿元") % {"y": wan_to_yi(value)} if claim.unit == "亿元" else _("%(w)s万元") % {"w": value}
+    return f"{value}{claim.unit}"
+
+
+def _agrees(claim, value) -> bool:
+    if claim.kind == "percent":
+        return as_published(value, claim) == claim.value
+    lo, hi = claim.in_wan() if claim.kind == "amount" else claim.interval()
+    return lo <= value and (hi is None or value <= hi)
+
+
+def _verdict(claim, own, figure: Figure | None, why: str, ledgers) -> Verdict:
+    if figure is None:
+        if own.status == "consistent":  # it follows from its own sentence; the ledger could not be asked
+            return Verdict(claim, "consistent", _("%(own)s；未与台账核对：%(why)s") % {"own": own.message, "why": why})
         if own.status == "internally_inconsistent":
-            verdicts.append(Verdict(claim, own.status, own.message))
-            continue
-        attr = _rate_of(claim.subject) if claim.kind == "percent" else None
-        period = _period(claim, sentences[claim.sentence], today) if attr else None
-        why = None  # why the ledger cannot be asked
-        if attr is None:
-            why = _("平台暂无与此对应的统计口径")
-        elif zone is None:
-            why = _("文中未指明（或指明了多个）您管辖范围内的开发区")
-        elif period is None:
-            why = _("文中未写明统计期（如“1~9月”“截至9月底”）")
-        elif period.last_month > today.replace(day=1):
-            why = _("统计期在未来")
-        if why is None:
-            verdicts.append(_against_ledger(claim, attr, period, zone, ledger, today))
-        elif own.status == "consistent":  # it follows from its own sentence; the ledger could not be asked
-            verdicts.append(
-                Verdict(claim, "consistent", _("%(own)s；未与台账核对：%(why)s") % {"own": own.message, "why": why})
-            )
-        else:
-            verdicts.append(Verdict(claim, "not_checkable", why))
-    return {"claims": claims, "verdicts": verdicts, "zone": zone}
+            return Verdict(claim, own.status, own.message)
+        return Verdict(claim, "not_checkable", why)
+    said = {"w": figure.what, "v": _shown(claim, figure.value)}
+    if _agrees(claim, figure.value):
+        if figure.condition:
+            message = _("%(w)s：%(c)s") % {"w": figure.what, "c": figure.condition}
+            if own.status == "internally_inconsistent":
+                message += "；" + own.message
+            return Verdict(claim, "conditional", message)
+        if own.status == "internally_inconsistent":
+            return Verdict(claim, own.status, own.message + _("；台账：%(w)s 为 %(v)s") % said)
+        return Verdict(claim, "consistent", _("与台账相符：%(w)s 为 %(v)s") % said)
+    message = _("与台账不符：%(w)s 为 %(v)s") % said
+    if claim.kind == "percent":
+        message += _nearest_period(claim, figure, ledgers)
+    if own.status == "internally_inconsistent":
+        message += "；" + own.message
+    return Verdict(claim, "inconsistent", message)
 
 
-def _against_ledger(claim, attr, period, zone, ledger, today) -> Verdict:
-    ours = getattr(ledger(period), attr)
-    where = {"z": zone, "p": period.label()}
-    if ours is None:
-        return Verdict(claim, "not_checkable", _("%(z)s %(p)s 没有可计算该比率的计划项目") % where)
-    if as_published(ours, claim) == claim.value:
-        return Verdict(claim, "consistent", _("与台账相符：%(z)s %(p)s 为 %(v)s%%") % {**where, "v": ours})
-    message = _("与台账不符：%(z)s %(p)s 为 %(v)s%%") % {**where, "v": ours}
+def _nearest_period(claim, figure, ledgers) -> str:
+    """For a plan rate that the ledger gives at a neighbouring month: "holds for 1–5月, not 1–6月"."""
+    attr = _rate_of(claim.subject)
+    period = figure.period
+    if attr is None or period is None:
+        return ""
     for shift in (-1, 1, -2, 2):  # the nearest period at which the ledger gives the published figure
         month = period.month + shift
-        if 1 <= month <= 12 and rates.Period(period.year, month).last_month <= today.replace(day=1):
+        if 1 <= month <= 12 and rates.Period(period.year, month).last_month <= ledgers.today.replace(day=1):
             other = rates.Period(period.year, month)
-            value = getattr(ledger(other), attr)
+            value = getattr(ledgers.plan(other), attr)
             if value is not None and as_published(value, claim) == claim.value:
-                message += _("；与 %(o)s 的数字相符，而不是 %(p)s") % {"o": other.label(), "p": period.label()}
-                break
-    return Verdict(claim, "inconsistent", message)
+                return _("；与 %(o)s 的数字相符，而不是 %(p)s") % {"o": other.label(), "p": period.label()}
+    return ""
 
 
 def as_published(ours, claim) -> object:
@@ -161,3 +366,49 @@ def segments(text: str, verdicts: list[Verdict]) -> list[tuple[str, Verdict | No
         at = v.claim.end
     out.append((text[at:], None))
     return [(t, v) for t, v in out if t]
+
+
+def title_of(text: str) -> str:
+    """A checked text's title when none is given: its first line, cut at 30 characters."""
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return first[:30] + ("…" if len(first) > 30 else "")
+
+
+def stored(v: Verdict) -> dict:
+    """A verdict as a check keeps it (JSON): the claim's place, figure and reading, the status and the message."""
+    claim = {k: v for k, v in asdict(v.claim).items() if k != "parts"}
+    return {**claim, "value": str(v.claim.value), "status": v.status, "message": v.message}
+
+
+def restored(d: dict) -> Verdict:
+    fields = {k: d[k] for k in figures.Claim.__dataclass_fields__ if k in d and k != "parts"}
+    claim = figures.Claim(**{**fields, "value": Decimal(d["value"])})
+    return Verdict(claim, d["status"], d["message"])
+
+
+def save(text: str, user, title: str = "", today: datetime.date | None = None):
+    """The one write path of a :class:`~kaifaqu.reports.models.FigureCheck`: the text checked now, kept with its
+    verdicts and the unit of its author, in one transaction."""
+    from kaifaqu.reports.models import FigureCheck
+
+    if not can_write(user, FigureCheck):
+        raise PermissionDenied(_("您没有进行数据核验的权限"))
+    today = today or timezone.localdate()
+    result = check(text, user, today)
+    zone = user.zone if user.zone_id else None
+    record = FigureCheck(
+        title=title.strip() or title_of(text),
+        text=text,
+        checked_on=today,
+        city=zone.city if zone else user.city if user.city_id else None,
+        zone=zone,
+        checked_zone=result["zone"],
+        zone_note=result["zone_note"],
+        verdicts=[stored(v) for v in result["verdicts"]],
+        counts=dict(Counter(v.status for v in result["verdicts"])),
+        created_by=user,
+    )
+    record.full_clean()
+    with transaction.atomic():
+        record.save()
+    return record

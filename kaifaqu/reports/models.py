@@ -1,4 +1,4 @@
-"""Monthly bulletins (月通报), frozen when published, and background jobs (long exports)."""
+"""Monthly bulletins (月通报), frozen when published, checked texts (数据核验) and background jobs (long exports)."""
 
 from datetime import timedelta
 
@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from kaifaqu.core.fields import MonthField, month_label
 from kaifaqu.core.models import TrackedModel
 from kaifaqu.core.scoping import Role, ScopePaths
-from kaifaqu.zones.models import City
+from kaifaqu.zones.models import City, Zone
 
 
 class BulletinLevel(models.TextChoices):
@@ -114,6 +114,57 @@ class Bulletin(TrackedModel):
     def write_q(cls, scope):
         """A city compiles and publishes its own bulletins only; the province's are the province's."""
         return Q(city_id=scope.city_id)
+
+
+class FigureCheck(TrackedModel):
+    """A text checked by 数据核验 (a zone's report, a news article, a draft bulletin), kept with its verdicts as they
+    were given on ``checked_on``: the ledgers change later, the record of what was found does not.
+
+    It belongs to its author's unit (``city``/``zone``: a zone user's checks are seen in the zone, its city and
+    the province; a province user's by the province only); ``checked_zone`` is the zone the text was matched to.
+    Written by :func:`kaifaqu.reports.checker.save`, the one write path."""
+
+    title = models.CharField(_("标题"), max_length=60, blank=True, help_text=_("留空则取正文开头"))
+    text = models.TextField(_("待核验的文字"))
+    checked_on = models.DateField(_("核验日期"), default=timezone.localdate)
+    city = models.ForeignKey(
+        City, verbose_name=_("地市"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    zone = models.ForeignKey(
+        Zone, verbose_name=_("开发区"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    checked_zone = models.ForeignKey(
+        Zone,
+        verbose_name=_("核对的开发区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="figure_checks",
+    )
+    zone_note = models.CharField(_("说明"), max_length=200, blank=True)
+    verdicts = models.JSONField(_("核验结果"), default=list, editable=False)
+    counts = models.JSONField(_("各类结果数"), default=dict, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("核验人"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+
+    scope_paths = ScopePaths(city="city", zone="zone", enterprise=None)
+    write_roles = (Role.PROVINCE, Role.CITY, Role.ZONE)
+    history_exclude = ("created_at", "updated_at", "verdicts")
+    created_by_field = "created_by"
+
+    class Meta:
+        verbose_name = _("数据核验记录")
+        verbose_name_plural = _("数据核验记录")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.title or self.text[:30]
 
 
 class JobStatus(models.TextChoices):

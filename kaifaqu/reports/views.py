@@ -19,7 +19,7 @@ from openpyxl import Workbook
 
 from kaifaqu.core.excel import save_workbook, xlsx_row
 from kaifaqu.core.forms import add_period_picker, clean_period, style_fields, with_period
-from kaifaqu.core.scoping import may_change
+from kaifaqu.core.scoping import can_write, may_change
 from kaifaqu.core.views import refuse_outside_scope, xlsx_response
 from kaifaqu.projects import rates
 from kaifaqu.projects.views import drill_url
@@ -27,7 +27,7 @@ from kaifaqu.zones.models import City, Zone
 
 from . import bulletin as bulletin_service
 from . import checker, dashboard, jobs
-from .models import Bulletin, Job, JobStatus
+from .models import Bulletin, FigureCheck, Job, JobStatus
 
 
 class DashboardForm(forms.Form):
@@ -229,6 +229,9 @@ def job_list(request):
 
 
 class FigureCheckForm(forms.Form):
+    title = forms.CharField(
+        label=gettext_lazy("标题"), max_length=60, required=False, help_text=gettext_lazy("留空则取正文开头")
+    )
     text = forms.CharField(
         label=gettext_lazy("待核验的文字"),
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -241,22 +244,47 @@ class FigureCheckForm(forms.Form):
         style_fields(self)
 
 
+def _check_context(request, form, record=None) -> dict:
+    ctx = {
+        "title": _("数据核验"),
+        "form": form,
+        "labels": checker.STATUS_LABELS,
+        "may_check": can_write(request.user, FigureCheck),
+        "history": FigureCheck.objects.for_user(request.user).select_related("created_by", "checked_zone")[:20],
+    }
+    if record is not None:
+        verdicts = [checker.restored(d) for d in record.verdicts]
+        ctx.update(
+            record=record,
+            checked=True,
+            verdicts=verdicts,
+            zone=record.checked_zone,
+            zone_note=record.zone_note,
+            segments=checker.segments(record.text, verdicts),
+            counts=[(label, record.counts.get(k, 0), k) for k, label in checker.STATUS_LABELS.items()],
+        )
+        if not verdicts:
+            ctx["empty"] = _("文中没有找到带单位的数字（如“25个”“379.85亿元”“62.5%”）")
+    return ctx
+
+
 @login_required
 def figure_check_page(request):
-    """数据核验: paste a text, see each figure in it highlighted with its verdict."""
+    """数据核验: paste a text; it is checked, kept with its verdicts, and shown with each figure highlighted."""
     form = FigureCheckForm(request.POST or None)
-    ctx = {"title": _("数据核验"), "form": form, "labels": checker.STATUS_LABELS}
-    status = 200
     if request.method == "POST":
+        if not can_write(request.user, FigureCheck):
+            raise PermissionDenied(_("您没有进行数据核验的权限"))
         if form.is_valid():
-            result = checker.check(form.cleaned_data["text"], request.user)
-            ctx.update(result, checked=True, segments=checker.segments(form.cleaned_data["text"], result["verdicts"]))
-            if not result["claims"]:
-                ctx["empty"] = _("文中没有找到带单位的数字（如“25个”“379.85亿元”“62.5%”）")
-            counts = {}
-            for v in result["verdicts"]:
-                counts[v.status] = counts.get(v.status, 0) + 1
-            ctx["counts"] = [(checker.STATUS_LABELS[k], counts.get(k, 0), k) for k in checker.STATUS_LABELS]
-        else:
-            status = 400
-    return render(request, "reports/figure_check.html", ctx, status=status)
+            record = checker.save(form.cleaned_data["text"], request.user, form.cleaned_data["title"])
+            return redirect("figure_check_detail", pk=record.pk)
+        return render(request, "reports/figure_check.html", _check_context(request, form), status=400)
+    return render(request, "reports/figure_check.html", _check_context(request, form))
+
+
+@login_required
+def figure_check_detail(request, pk):
+    """A kept check: its text with the verdicts given on the day it was checked; the form re-checks it today."""
+    record = get_object_or_404(FigureCheck.objects.for_user(request.user), pk=pk)
+    form = FigureCheckForm(initial={"title": record.title, "text": record.text})
+    return render(request, "reports/figure_check.html", _check_context(request, form, record))

@@ -329,3 +329,24 @@ class BulletinFactory(factory.django.DjangoModelFactory):
     month = factory.LazyFunction(lambda: datetime.date(2025, 9, 1))
     level = factory.LazyAttribute(lambda o: "city" if o.city else "province")
     city = None
+
+
+def jingjinji(zone, terminated: bool = False) -> list:
+    """Seed 000's 京津冀 projects of ``zone``: 25 signed from 京津冀 leads, 379.85 亿元 in all; 15 started, 94 亿元;
+    with ``terminated`` the last of the 10 not started has been terminated (the ledger behind its 开工率 62.5%,
+    15/24)."""
+    region = SourceRegionFactory(name="京津冀")
+    started = [60000] * 14 + [100000]
+    waiting = [280000] * 9 + [338500]
+    projects = []
+    for i, amount in enumerate(started + waiting):
+        factory_ = StartedProjectFactory if i < len(started) else ProjectFactory
+        name = f"京津冀开工项目{i}" if i < len(started) else f"京津冀签约项目{i}"
+        p = factory_(zone=zone, name=name, total_investment=amount, signed_on=datetime.date(2024, 1, 10))
+        LeadFactory(zone=zone, company=f"北京京津冀转移{i:02d}科技有限公司", source_region=region, project=p)
+        projects.append(p)
+    if terminated:
+        last = projects[-1]
+        last.terminated_on, last.termination_reason = datetime.date(2024, 3, 1), "企业战略调整，项目终止"
+        last.save()
+    return projects

@@ -14,18 +14,8 @@ D = datetime.date
 pytestmark = pytest.mark.django_db
 
 
-def jingjinji(zone):
-    """Seed 000: 25 京津冀 projects, 379.85 亿元, of which 15 started with 94 亿元."""
-    started = [60000] * 14 + [100000]
-    waiting = [280000] * 9 + [338500]
-    for i, amount in enumerate(started):
-        f.StartedProjectFactory(zone=zone, name=f"京津冀开工项目{i}", total_investment=amount)
-    for i, amount in enumerate(waiting):
-        f.ProjectFactory(zone=zone, name=f"京津冀签约项目{i}", total_investment=amount, signed_on=D(2024, 1, 10))
-
-
 def test_seed_000_jingjinji_figures_are_the_totals_of_the_filtered_list(client_for, alice, zone_a, zone_b):
-    jingjinji(zone_a)
+    f.jingjinji(zone_a)
     f.ProjectFactory(zone=zone_b, total_investment=99999)  # another zone's: neither in scope nor in the sums
     c = client_for(alice)
     r = c.get(f"/projects/?zone={zone_a.pk}&year=2024&month=12")
@@ -113,7 +103,7 @@ def test_the_rates_narrow_to_transformation_level_and_nature_and_their_drill_dow
 
 
 def test_the_rates_give_what_their_planned_projects_add_up_to(client_for, alice, zone_a):
-    jingjinji(zone_a)
+    f.jingjinji(zone_a)
     for p in Project.objects.all():
         AnnualPlan.objects.create(project=p, year=2026, kind="new_start", planned_investment=Decimal("10"))
     f.ProjectFactory(zone=zone_a, total_investment=123)  # not in the year's plan: not in the rates either

@@ -6,8 +6,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from kaifaqu.projects.models import AnnualPlan
+from kaifaqu.core.models import ChangeRecord
+from kaifaqu.projects.models import AnnualPlan, Project
 from kaifaqu.reports import checker
+from kaifaqu.reports.models import FigureCheck
 from kaifaqu.testing import factories as f
 
 D = datetime.date
@@ -44,13 +46,55 @@ def test_a_rate_the_ledger_gives_is_consistent_and_one_it_gave_a_month_earlier_i
     assert "与 2025年1–8月 的数字相符，而不是 2025年1–9月" in v.message
 
 
-def test_the_seeds_are_checked_from_their_own_figures_where_no_ledger_answers(alice):
-    jjj = checker.check(SEED_000, alice)
+def test_the_seeds_are_checked_from_their_own_figures_where_no_ledger_answers(province_user):
+    jjj = checker.check(SEED_000, province_user)
     rate = verdict_of(jjj, "62.5%")
     assert rate.status == "internally_inconsistent" and "15/24" in rate.message
     assert verdict_of(jjj, "379.85亿元").status == "not_checkable"
-    pinglu = verdict_of(checker.check(SEED_003, alice), "94.2%")
+    pinglu = verdict_of(checker.check(SEED_003, province_user), "94.2%")
     assert pinglu.status == "consistent" and "161/171" in pinglu.message and "未与台账核对" in pinglu.message
+
+
+def test_seed_000_against_its_ledger_every_figure_holds_and_the_rate_only_with_the_terminated_one_left_out(alice):
+    f.jingjinji(alice.zone, terminated=True)
+    result = checker.check(SEED_000, alice)
+    assert "按您所在的" in result["zone_note"] and result["zone"] == alice.zone
+    for figure in ("25个", "379.85亿元", "15个", "94亿元"):
+        v = verdict_of(result, figure)
+        assert v.status == "consistent" and "与台账相符" in v.message and "“京津冀”签约项目" in v.message, figure
+    rate = verdict_of(result, "62.5%")
+    assert rate.status == "conditional" and rate.label == "有条件相符"
+    assert "仅在剔除已终止的 1 个项目后相符：15/24 = 62.5%" in rate.message and "25 个计为 60.0%" in rate.message
+    assert verdict_of(result, "343家").status == "not_checkable"
+
+
+def test_a_figure_off_by_more_than_its_rounding_is_flagged_and_one_within_it_is_not(alice):
+    f.jingjinji(alice.zone, terminated=True)
+    text = "“京津冀”方面，共签约项目26个，总投资额380亿元，已开工项目15个，总投资额95亿元，开工率达62.50%。"
+    result = checker.check(text, alice)
+    signed = verdict_of(result, "26个")
+    assert signed.status == "inconsistent" and "25个" in signed.message
+    assert verdict_of(result, "380亿元").status == "consistent"  # 379.85 亿 rounds to 380
+    started = verdict_of(result, "95亿元")
+    assert started.status == "inconsistent" and "94.00亿元" in started.message
+    assert verdict_of(result, "62.50%").status == "conditional"
+    # Another region's projects are not counted with 京津冀's.
+    other = f.SourceRegionFactory(name="长三角")
+    f.LeadFactory(
+        zone=alice.zone, source_region=other, project=f.ProjectFactory(zone=alice.zone, signed_on=D(2024, 5, 1))
+    )
+    assert verdict_of(checker.check(SEED_000, alice), "25个").status == "consistent"
+    assert verdict_of(checker.check("共签约项目26个。", alice), "26个").status == "consistent"
+
+
+def test_a_key_project_sentence_checks_its_counts_and_total_against_the_plan(alice, zone_a, ledger_2025):
+    total = sum(p.total_investment for p in zone_a.projects.all()) / 10000
+    text = f"截至2025年9月底，云冈经开区全年实施总投资{total}亿元的10项重点工程项目，已开复工9个，开复工率达到90.0%。"
+    result = checker.check(text, alice)
+    for figure in (f"{total}亿元", "10项", "9个", "90.0%"):
+        assert verdict_of(result, figure).status == "consistent", figure
+    late = checker.check("截至2025年9月底，云冈经开区实施10项重点工程项目，已开复工8个。", alice)
+    assert verdict_of(late, "8个").status == "inconsistent" and "9个" in verdict_of(late, "8个").message
 
 
 def test_a_zone_outside_the_users_scope_is_not_looked_up(alice, zone_b, ledger_2025):
@@ -71,10 +115,11 @@ def test_a_rate_without_a_period_or_in_the_future_is_not_checkable_and_says_why(
 def test_the_page_highlights_each_figure_with_its_verdict_and_escapes_the_text(client_for, alice, ledger_2025):
     c = client_for(alice)
     assert c.get(reverse("figure_check")).status_code == 200
-    r = c.post(reverse("figure_check"), {"text": "<script>alert(1)</script>" + SEED_000})
+    r = c.post(reverse("figure_check"), {"text": "<script>alert(1)</script>" + SEED_000}, follow=True)
     page = r.content.decode()
     assert r.status_code == 200 and "<script>alert(1)" not in page and "&lt;script&gt;" in page
-    assert '<mark class="check-internally_inconsistent"' in page and "15/24" in page
+    # The zone's 9 signed projects all started: 100.0%, and the text's own 15/25 is not 62.5% either.
+    assert '<mark class="check-inconsistent"' in page and "100.0%" in page and "15/24" in page
     assert '<mark class="check-not_checkable"' in page and 'id="check-table"' in page
 
 
@@ -84,8 +129,34 @@ def test_bad_input_gets_a_message_naming_the_field(client_for, alice):
     assert r.status_code == 400 and "待核验的文字" in r.content.decode()
     r = c.post(reverse("figure_check"), {"text": "字" * (checker.MAX_CHARS + 1)})
     assert r.status_code == 400 and str(checker.MAX_CHARS) in r.content.decode()
-    r = c.post(reverse("figure_check"), {"text": "今年以来，开发区持续优化营商环境。"})
+    r = c.post(reverse("figure_check"), {"text": "今年以来，开发区持续优化营商环境。"}, follow=True)
     assert r.status_code == 200 and 'id="no-figures"' in r.content.decode()
+    assert FigureCheck.objects.count() == 1  # the refused ones were not kept
+
+
+def test_a_check_is_kept_with_its_verdicts_as_given_that_day_and_seen_only_within_scope(
+    client_for, alice, bob, charlie, city_user, province_user, enterprise_user, today
+):
+    f.jingjinji(alice.zone, terminated=True)
+    c = client_for(alice)
+    r = c.post(reverse("figure_check"), {"title": "云冈经开区承接京津冀产业转移情况", "text": SEED_000})
+    record = FigureCheck.objects.get()
+    assert r.status_code == 302 and r.url == reverse("figure_check_detail", args=[record.pk])
+    assert record.created_by == alice and record.zone == alice.zone and record.city == alice.zone.city
+    assert record.checked_zone == alice.zone and record.checked_on == today
+    assert record.counts == {"consistent": 4, "conditional": 1, "not_checkable": 1}
+    assert ChangeRecord.objects.filter(object_id=str(record.pk), action="create").exists()
+    # The ledger changes afterwards: the kept check still shows what was found on the day.
+    Project.objects.filter(zone=alice.zone).update(started_on=None)
+    page = c.get(r.url).content.decode()
+    assert '<mark class="check-conditional" title="有条件相符：' in page and "15/24 = 62.5%" in page
+    assert "云冈经开区承接京津冀产业转移情况" in page and 'id="check-history"' in page
+    for insider in (bob, city_user, province_user):
+        assert client_for(insider).get(r.url).status_code == 200
+    for outsider in (charlie, enterprise_user):
+        assert client_for(outsider).get(r.url).status_code == 404
+    assert client_for(enterprise_user).post(reverse("figure_check"), {"text": SEED_000}).status_code == 403
+    assert FigureCheck.objects.count() == 1
 
 
 def test_the_checker_is_on_the_menus_of_those_who_publish_figures(client_for, alice, province_user, enterprise_user):
