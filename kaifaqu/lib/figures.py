@@ -35,7 +35,7 @@ FIGURE = re.compile(
 CLAUSE_BREAK = "，,；;。：:、！？!?（）()\n"
 SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 # Verbs and particles between what a figure is said of and the figure: 开工率达62.5%, 共签约项目25个.
-TRAILING = ("达到", "达", "为", "完成", "实现", "共计", "合计", "累计", "约", "近", "超过", "逾", "超")
+TRAILING = ("达到", "达", "为", "均", "完成", "实现", "共计", "合计", "累计", "约", "近", "超过", "逾", "超")
 LEADING = ("目前", "其中", "共", "累计", "合计", "已有", "现有")
 GROWTH = ("同比增长", "同比下降", "增长", "下降", "增速", "同比")
 

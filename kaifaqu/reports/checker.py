@@ -23,13 +23,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kaifaqu.core.scoping import can_write
+from kaifaqu.core.scoping import can_write, scope_for
 from kaifaqu.lib import figures
 from kaifaqu.lib.units import quantize, wan_to_yi
 from kaifaqu.projects import rates
 from kaifaqu.projects.models import AnnualPlan, Project
 from kaifaqu.promotion.models import SourceRegion
-from kaifaqu.zones.models import Zone
+from kaifaqu.zones.models import City, Zone
 
 # The rate a published word names: its attribute of projects.rates.Rates.
 RATE_WORDS = [("开复工率", "start_resume_rate"), ("复工率", "resume_rate"), ("开工率", "start_rate")]
@@ -120,8 +120,9 @@ class Figure:
 
     value: object
     what: str
-    condition: str = ""  # for a rate that holds only as the platform counts it (terminated projects left out)
+    place: Place | None = None
     period: rates.Period | None = None  # a key-project plan figure's period
+    condition: str = ""  # for a rate that holds only as the platform counts it (terminated projects left out)
 
 
 def _words(claim: figures.Claim) -> str:
@@ -140,74 +141,130 @@ def _count_before(claim, mine, table):
     return before[-1] if before else after[0] if after else None
 
 
+@dataclass(frozen=True)
+class Place:
+    """What a sentence's figures are of: one zone, the zones of one city, or all the user sees (全省)."""
+
+    label: str
+    zone_id: int | None = None
+    city_id: int | None = None
+
+    def of(self, projects, path: str = ""):
+        """``projects`` (or rows whose project is at ``path``) narrowed to the place."""
+        if self.zone_id:
+            return projects.filter(**{f"{path}zone_id": self.zone_id})
+        if self.city_id:
+            return projects.filter(**{f"{path}zone__city_id": self.city_id})
+        return projects
+
+
+def zone_place(zone: Zone) -> Place:
+    return Place(str(zone), zone_id=zone.pk)
+
+
+class Places:
+    """The places a text names, resolved per sentence within the user's scope: the one zone a sentence names,
+    else the one city it names (大同市), else the whole scope for 全省 (a province user) or 全市 (a city user), else
+    the text's own zone (:func:`resolve_zone`)."""
+
+    def __init__(self, text: str, user, default: Zone | None):
+        self.user = user
+        self.default = zone_place(default) if default else None
+        self.zones = [z for z in Zone.objects.for_user(user) if any(n in text for n in zone_names(z))]
+        self.cities = [c for c in City.objects.for_user(user) if c.name in text]
+
+    def of(self, sentence: str) -> Place | None:
+        zones = {z for z in self.zones for n in zone_names(z) if n in sentence}
+        if len(zones) == 1:
+            return zone_place(zones.pop())
+        if zones:
+            return None  # several zones in one sentence: which one a figure is of is not known
+        cities = [c for c in self.cities if c.name in sentence]
+        if len(cities) == 1:
+            return Place(str(cities[0]), city_id=cities[0].pk)
+        scope = scope_for(self.user)
+        if "全省" in sentence and scope.everything:
+            return Place(_("全省"))
+        if "全市" in sentence and scope.city_id:
+            return Place(str(self.user.city), city_id=scope.city_id)
+        return self.default
+
+
 class Ledgers:
     """The ledger figures a text is checked against, for the user's scope, each computed once."""
 
-    def __init__(self, user, zone: Zone, today: datetime.date):
-        self.user, self.zone, self.today = user, zone, today
-        self._plans: dict[tuple, rates.Rates] = {}
-        self._cohorts: dict[tuple, rates.Cohort] = {}
-        self._planned_investment: dict[int, object] = {}
+    def __init__(self, user, today: datetime.date):
+        self.user, self.today = user, today
+        self._cache: dict[tuple, object] = {}
         self.regions = [r for r in SourceRegion.objects.all() if r.name not in GENERIC_REGIONS]
 
-    def plan(self, period: rates.Period) -> rates.Rates:
-        key = (period.year, period.month)
-        if key not in self._plans:
-            plans = AnnualPlan.objects.for_user(self.user).filter(project__zone=self.zone)
-            projects = Project.objects.for_user(self.user).filter(zone=self.zone)
-            self._plans[key], _units = rates.compute(plans, projects, period, today=self.today)
-        return self._plans[key]
+    def _once(self, key, compute):
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
 
-    def planned_total_investment(self, period: rates.Period):
+    def plan(self, place: Place, period: rates.Period) -> rates.Rates:
+        def compute():
+            plans = place.of(AnnualPlan.objects.for_user(self.user), "project__")
+            projects = place.of(Project.objects.for_user(self.user))
+            return rates.compute(plans, projects, period, today=self.today)[0]
+
+        return self._once(("plan", place, period.year, period.month), compute)
+
+    def planned_total_investment(self, place: Place, period: rates.Period):
         """总投资 of the year's key projects still in the plan at the period's end."""
-        key = (period.year, period.month)
-        if key not in self._planned_investment:
-            live = AnnualPlan.objects.filter(year=period.year).exclude(project__terminated_on__lte=period.end)
-            projects = Project.objects.for_user(self.user).filter(zone=self.zone, pk__in=live.values("project"))
-            self._planned_investment[key] = rates.totals(projects, period).total_investment
-        return self._planned_investment[key]
 
-    def cohort(self, region, since: datetime.date | None, until: datetime.date) -> rates.Cohort:
-        key = (region and region.pk, since, until)
-        if key not in self._cohorts:
-            projects = Project.objects.for_user(self.user).filter(zone=self.zone, signed_on__lte=until)
+        def compute():
+            live = AnnualPlan.objects.filter(year=period.year).exclude(project__terminated_on__lte=period.end)
+            projects = place.of(Project.objects.for_user(self.user)).filter(pk__in=live.values("project"))
+            return rates.totals(projects, period).total_investment
+
+        return self._once(("planned_investment", place, period.year, period.month), compute)
+
+    def cohort(self, place: Place, region, since: datetime.date | None, until: datetime.date) -> rates.Cohort:
+        def compute():
+            projects = place.of(Project.objects.for_user(self.user)).filter(signed_on__lte=until)
             if since:
                 projects = projects.filter(signed_on__gte=since)
             if region:
                 projects = projects.filter(lead__source_region=region)
-            self._cohorts[key] = rates.cohort(projects, until)
-        return self._cohorts[key]
+            return rates.cohort(projects, until)
+
+        return self._once(("cohort", place, region and region.pk, since, until), compute)
 
 
 def check(text: str, user, today: datetime.date | None = None) -> dict:
     """The claims of ``text`` with their verdicts, and the zone the text was matched to.
 
     A sentence that counts signed projects (共签约项目25个，已开工项目15个，开工率达62.5%) is checked against those
-    projects of the zone (of the source region the sentence names, 京津冀), signed within its period or to date;
-    any other sentence against the zone's key-project plan for its period (the 三率 and their counts)."""
+    projects of its place (:class:`Places`; of the source region the sentence names, 京津冀), signed within its
+    period or to date; any other sentence against its place's key-project plan for its period (the 三率 and their
+    counts)."""
     today = today or timezone.localdate()
     claims = figures.find(text)
     zone, zone_note = resolve_zone(text, user)
     sentences = [m.group() for m in figures.SENTENCE.finditer(text)]
     internal = {id(c.claim): c for c in figures.internal_checks(claims)}
-    ledgers = Ledgers(user, zone, today) if zone else None
+    places = Places(text, user, zone) if claims else None
+    ledgers = Ledgers(user, today)
     verdicts = []
     for claim in claims:
         own = internal[id(claim)]
         mine = [c for c in claims if c.sentence == claim.sentence]
-        figure, why = _ledger_figure(claim, mine, sentences[claim.sentence], zone, ledgers, today)
+        sentence = sentences[claim.sentence]
+        figure, why = _ledger_figure(claim, mine, sentence, places.of(sentence), ledgers, today)
         verdicts.append(_verdict(claim, own, figure, why, ledgers))
     return {"claims": claims, "verdicts": verdicts, "zone": zone, "zone_note": zone_note}
 
 
-def _ledger_figure(claim, mine, sentence, zone, ledgers, today) -> tuple[Figure | None, str]:
+def _ledger_figure(claim, mine, sentence, place, ledgers, today) -> tuple[Figure | None, str]:
     """The ledger's figure for a claim, or why the ledger cannot be asked."""
     cohort_route = any(c.kind == "count" and "签约" in c.subject for c in mine)
     if claim.kind not in ("count", "amount", "percent"):
         return None, _("平台暂无与此对应的统计口径")
     if cohort_route:
-        return _cohort_figure(claim, mine, sentence, zone, ledgers, today)
-    return _plan_figure(claim, mine, sentence, zone, ledgers, today)
+        return _cohort_figure(claim, mine, sentence, place, ledgers, today)
+    return _plan_figure(claim, mine, sentence, place, ledgers, today)
 
 
 def _plan_attr(claim, mine) -> str | None:
@@ -220,25 +277,24 @@ def _plan_attr(claim, mine) -> str | None:
     return "completed" if "完成" in claim.subject and "投资" in claim.subject else None
 
 
-def _plan_figure(claim, mine, sentence, zone, ledgers, today) -> tuple[Figure | None, str]:
+def _plan_figure(claim, mine, sentence, place, ledgers, today) -> tuple[Figure | None, str]:
     attr = _plan_attr(claim, mine)
     period = _period(claim, sentence, today) if attr else None
     if attr is None:
         return None, _("平台暂无与此对应的统计口径")
-    if zone is None:
+    if place is None:
         return None, _("文中未指明（或指明了多个）您管辖范围内的开发区")
     if period is None:
         return None, _("文中未写明统计期（如“1~9月”“截至9月底”）")
     if period.last_month > today.replace(day=1):
         return None, _("统计期在未来")
-    where = _("%(z)s %(p)s 重点项目") % {"z": zone, "p": period.label()}
+    where = _("%(z)s %(p)s 重点项目") % {"z": place.label, "p": period.label()}
     if attr == "total_investment":
-        return Figure(ledgers.planned_total_investment(period), where + _("总投资"), period=period), ""
-    ledger = ledgers.plan(period)
-    value = getattr(ledger, attr)
+        return Figure(ledgers.planned_total_investment(place, period), where + _("总投资"), place, period), ""
+    value = getattr(ledgers.plan(place, period), attr)
     if value is None:
-        return None, _("%(z)s %(p)s 没有可计算该比率的计划项目") % {"z": zone, "p": period.label()}
-    return Figure(value, where, period=period), ""
+        return None, _("%(z)s %(p)s 没有可计算该比率的计划项目") % {"z": place.label, "p": period.label()}
+    return Figure(value, where, place=place, period=period), ""
 
 
 def _cohort_span(claim, sentence, today) -> tuple[datetime.date | None, datetime.date, str] | None:
@@ -254,7 +310,7 @@ def _cohort_span(claim, sentence, today) -> tuple[datetime.date | None, datetime
     return None, today, _("截至%(d)s") % {"d": date_format(today, "DATE_FORMAT")}
 
 
-def _cohort_figure(claim, mine, sentence, zone, ledgers, today) -> tuple[Figure | None, str]:
+def _cohort_figure(claim, mine, sentence, place, ledgers, today) -> tuple[Figure | None, str]:
     if claim.kind == "percent":
         attr = _match(claim.subject, COHORT_RATES)
     elif claim.kind == "count":
@@ -264,7 +320,7 @@ def _cohort_figure(claim, mine, sentence, zone, ledgers, today) -> tuple[Figure 
         attr = COHORT_AMOUNTS.get(_match(_words(base), COHORT_COUNTS)) if base else None
     if attr is None:
         return None, _("平台暂无与此对应的统计口径")
-    if zone is None:
+    if place is None:
         return None, _("文中未指明（或指明了多个）您管辖范围内的开发区")
     span = _cohort_span(claim, sentence, today)
     if span is None or span[1] > today:
@@ -272,8 +328,8 @@ def _cohort_figure(claim, mine, sentence, zone, ledgers, today) -> tuple[Figure 
     since, until, label = span
     regions = [r for r in ledgers.regions if r.name in sentence]
     region = regions[0] if len(regions) == 1 else None
-    cohort = ledgers.cohort(region, since, until)
-    where = _("%(z)s%(r)s签约项目（%(p)s）") % {"z": zone, "r": f"“{region}”" if region else "", "p": label}
+    cohort = ledgers.cohort(place, region, since, until)
+    where = _("%(z)s%(r)s签约项目（%(p)s）") % {"z": place.label, "r": f"“{region}”" if region else "", "p": label}
     value = getattr(cohort, attr)
     if value is None:
         return None, _("%(w)s没有可计算该比率的项目") % {"w": where}
@@ -344,7 +400,7 @@ def _nearest_period(claim, figure, ledgers) -> str:
         month = period.month + shift
         if 1 <= month <= 12 and rates.Period(period.year, month).last_month <= ledgers.today.replace(day=1):
             other = rates.Period(period.year, month)
-            value = getattr(ledgers.plan(other), attr)
+            value = getattr(ledgers.plan(figure.place, other), attr)
             if value is not None and as_published(value, claim) == claim.value:
                 return _("；与 %(o)s 的数字相符，而不是 %(p)s") % {"o": other.label(), "p": period.label()}
     return ""

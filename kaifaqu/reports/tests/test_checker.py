@@ -97,6 +97,23 @@ def test_a_key_project_sentence_checks_its_counts_and_total_against_the_plan(ali
     assert verdict_of(late, "8个").status == "inconsistent" and "9个" in verdict_of(late, "8个").message
 
 
+def test_each_sentence_is_checked_against_the_place_it_names(province_user, zone_a, zone_b, ledger_2025):
+    for i in range(2):  # zone B: 2 new starts, 1 started by September (50.0%)
+        p = f.ProjectFactory(zone=zone_b, signed_on=D(2025, 1, 6), started_on=D(2025, 7, 1) if i == 0 else None)
+        AnnualPlan.objects.create(project=p, year=2025, kind="new_start", planned_investment=Decimal("100"))
+    result = checker.check(
+        f"{zone_a.name}2025年1~9月重点项目开复工率达到90.0%。{zone_b.name}2025年1~9月开复工率达到50.0%。"
+        f"全省2025年1~9月重点项目开复工率达到83.3%（10/12）。"
+        f"{zone_a.name}与{zone_b.name}2025年1~9月开复工率均达到90.0%。",
+        province_user,
+    )
+    shown = [(v.claim.text, v.status) for v in result["verdicts"]]
+    assert result["zone"] is None  # the text names two zones
+    assert shown[:3] == [("90.0%", "consistent"), ("50.0%", "consistent"), ("83.3%", "consistent")]
+    assert "全省 2025年1–9月" in result["verdicts"][2].message
+    assert shown[3] == ("90.0%", "not_checkable") and "多个" in result["verdicts"][3].message
+
+
 def test_a_zone_outside_the_users_scope_is_not_looked_up(alice, zone_b, ledger_2025):
     f.ProjectFactory(zone=zone_b)
     result = checker.check(f"{zone_b.name}2025年1~9月重点项目开复工率达到90.0%。", alice)
