@@ -14,7 +14,7 @@ from kaifaqu.approvals.filters import status_q
 from kaifaqu.approvals.models import Procedure
 from kaifaqu.approvals.services import compressible
 from kaifaqu.lib.units import percent
-from kaifaqu.projects import rates
+from kaifaqu.projects import forecast, rates
 from kaifaqu.projects.models import (
     AnnualPlan,
     Campaign,
@@ -62,13 +62,31 @@ def _ids(unit: dict) -> dict:
     return {k: v.pk for k, v in unit.items() if v is not None}
 
 
+def unit_group(user, unit) -> str:
+    """What the dashboard's units are: the zones (of a city, or of a narrow scope) or the cities."""
+    return (
+        "project__zone" if unit.get("city") or unit.get("zone") or user_scope_is_narrow(user) else "project__zone__city"
+    )
+
+
 def project_rates(user, unit, period: rates.Period, today: datetime.date | None = None):
     plans = narrow(AnnualPlan.objects.for_user(user), unit, "project__")
     projects = narrow(Project.objects.for_user(user), unit)
-    group = (
-        "project__zone" if unit.get("city") or unit.get("zone") or user_scope_is_narrow(user) else "project__zone__city"
-    )
-    return rates.compute(plans, projects, period, group_by=group, today=today)
+    return rates.compute(plans, projects, period, group_by=unit_group(user, unit), today=today)
+
+
+def early_warning(user, unit, total: rates.Rates, units: list, today: datetime.date) -> dict:
+    """预测预警: the year-end forecast of the total and of each unit, and the projects likely to miss a date."""
+    plans = narrow(AnnualPlan.objects.for_user(user), unit, "project__")
+    overall, rows = forecast.forecasts(plans, total, units, unit_group(user, unit))
+    risks = forecast.at_risk(narrow(Project.objects.for_user(user), unit), today)
+    return {
+        "total": overall,
+        "units": rows,
+        "risks": risks,
+        "method": forecast.method(),
+        "risk_method": forecast.risk_method(),
+    }
 
 
 def user_scope_is_narrow(user) -> bool:
@@ -185,4 +203,5 @@ def build(user, unit: dict, period: rates.Period, today: datetime.date | None = 
         "promotion": promotion(user, unit, today),
         "approvals": approvals(user, unit, today),
         "problems": problems(user, unit, today),
+        "warning": early_warning(user, unit, total, units, today),
     }

@@ -82,6 +82,8 @@ def dashboard_page(request, reminders=()):
         u.label = names.get(u.key, "—")
         u.drill = drill_url({**base, key: u.key}, "planned") if u.key else ""
         u.dashboard = f"?year={period.year}&month={period.month}&{key}={u.key}" if u.key else ""
+    for row, u in zip(data["warning"]["units"], data["units"], strict=True):
+        row.label, row.dashboard = u.label, u.dashboard
     if request.GET.get("export") == "xlsx":
         return export_units(data, period)
     charts = {
