@@ -472,6 +472,35 @@ def bench_check():
     )
 
 
+def bench_forecast():
+    """Backtest of the year-end forecast (预测预警) on the synthetic province: for 2025, the forecast made at the end
+    of March, June and September from the earlier years' seasonal pattern, against 2025's actual year-end 投资完成率,
+    per zone and for the province (median and 90th-percentile absolute error in percentage points)."""
+    from kaifaqu.projects import forecast, rates
+    from kaifaqu.projects.models import AnnualPlan, Project
+
+    plans, projects = AnnualPlan.objects.all(), Project.objects.all()
+    year = 2025
+    actual_total, actual_units = rates.compute(plans, projects, rates.Period(year, 12), group_by="project__zone")
+    actual = {u.key: u.completion_rate for u in actual_units}
+    found = forecast.patterns(plans, year, "project__zone")
+    print(f"backtest {year}: earlier years with a full pattern: {[p.year for p in found.get(None, [])]}")
+    for month in (3, 6, 9):
+        total, units = rates.compute(plans, projects, rates.Period(year, month), group_by="project__zone")
+        errors = []
+        for u in units:
+            f = forecast.year_end(u, found.get(u.key, []))
+            if f.rate is not None and actual.get(u.key) is not None:
+                errors.append(abs(f.rate - actual[u.key]))
+        province = forecast.year_end(total, found.get(None, []))
+        errors.sort()
+        print(
+            f"forecast at end of {month}: {len(errors)} zones, median abs error {statistics.median(errors):.1f} pp, "
+            f"p90 {errors[int(len(errors) * 0.9) - 1]:.1f} pp; province {province.rate}% vs actual "
+            f"{actual_total.completion_rate}% (error {abs(province.rate - actual_total.completion_rate):.1f} pp)"
+        )
+
+
 BENCHES = {
     "import": bench_import,
     "list": bench_list,
@@ -482,6 +511,7 @@ BENCHES = {
     "dashboard": bench_dashboard,
     "bulletin": bench_bulletin,
     "check": bench_check,
+    "forecast": bench_forecast,
 }
 
 if __name__ == "__main__":

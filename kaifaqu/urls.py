@@ -16,7 +16,7 @@ from kaifaqu.projects import resources as project_resources
 from kaifaqu.promotion import api as promotion_api
 from kaifaqu.promotion import resources as promotion_resources
 from kaifaqu.reports.resources import BulletinResource
-from kaifaqu.reports.views import dashboard_page, figure_check_detail, figure_check_page
+from kaifaqu.reports.views import dashboard_page, dashboard_warning, figure_check_detail, figure_check_page
 from kaifaqu.zones.api import CityViewSet, IndustryChainViewSet, ParkViewSet, ZoneViewSet
 from kaifaqu.zones.resources import CityResource, IndustryChainResource, ParkResource, ZoneResource
 
@@ -92,6 +92,7 @@ urlpatterns = [
     path("records/", records, name="records"),
     path("progress/", public_progress, name="public_progress"),
     path("dashboard/", dashboard_page, name="dashboard"),
+    path("dashboard/warning/", dashboard_warning, name="dashboard_warning"),
     path("checks/", figure_check_page, name="figure_check"),
     path("checks/<int:pk>/", figure_check_detail, name="figure_check_detail"),
     path("accounts/", include("kaifaqu.accounts.urls")),

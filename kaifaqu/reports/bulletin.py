@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from kaifaqu.approvals.models import Procedure
 from kaifaqu.approvals.services import status_q
 from kaifaqu.lib.units import wan_to_yi
-from kaifaqu.projects import rates
+from kaifaqu.projects import forecast, rates
 from kaifaqu.projects.models import AnnualPlan, Problem, Project, ReportCorrection, Stage, StatusRule
 from kaifaqu.projects.status import annotate_status, red_reasons
 from kaifaqu.promotion.models import Agreement
@@ -122,6 +122,7 @@ def build(bulletin: Bulletin) -> dict:
             "due_on": p.due_on.isoformat(),
         },
     )
+    outlook = forecast_content(plans, projects, total, units, f"project__{unit_lookup}", names, end)
     totals = {
         "start_resume_rate": _num(total.start_resume_rate),
         "completion_rate": _num(total.completion_rate),
@@ -155,8 +156,10 @@ def build(bulletin: Bulletin) -> dict:
             "overdue_procedures": procedures_total,
         },
         "has_data": bool(totals["planned"]) or bool(signed),
+        "forecast": outlook,
     }
     content["summary"] = summary(content)
+    outlook["text"] = forecast_text(content)
     content = with_totals(content)
     content["document"] = particulars(bulletin, content)
     return content
@@ -214,6 +217,75 @@ def summary(c: dict) -> str:
     return "；".join(parts[:-1]) + "。" + parts[-1]
 
 
+RISK_LIMIT = 20  # projects likely to miss a date listed in the document
+
+
+def forecast_content(plans, projects, total, units, group_by: str, names: dict, end: datetime.date) -> dict:
+    """预测预警 of the bulletin as of its month's end: the year-end forecast of the total and of the units that
+    warrant a warning, the projects likely to miss a planned date still ahead, and the method."""
+
+    def row(f, unit) -> dict:
+        return {
+            "unit": unit,
+            "rate": _num(f.rate),
+            "low": _num(f.low),
+            "high": _num(f.high),
+            "june_rate": _num(f.june_rate),
+            "chance": list(f.chance) if f.chance else None,
+            "double_half": f.double_half,
+            "warning": f.warning,
+            "reason": f.reason,
+            "years": len(f.years),
+        }
+
+    overall, rows = forecast.forecasts(plans, total, units, group_by)
+    risks = forecast.at_risk(projects, end, limit=RISK_LIMIT + 1)
+    return {
+        "total": row(overall, str(_("合计"))),
+        "units": [row(f, names.get(u.key, "—")) for f, u in zip(rows, units, strict=True) if u.key and f.warning],
+        "risks": [
+            {
+                "name": r.project.name,
+                "zone": str(r.project.zone),
+                "milestone": r.milestone_label,
+                "planned_on": r.planned_on.isoformat(),
+                "reason": "；".join(r.reasons),
+            }
+            for r in risks[:RISK_LIMIT]
+        ],
+        "more_risks": len(risks) > RISK_LIMIT,
+        "method": forecast.method() + forecast.risk_method(),
+    }
+
+
+def forecast_text(c: dict) -> str:
+    """The 预测预警 paragraph: the projected year end, 双过半, the units to warn and the projects at risk."""
+    f = c.get("forecast")
+    if not f:
+        return ""
+    t = f["total"]
+    if t["rate"] is None:
+        parts = [_("全年投资完成率暂不预测（%(r)s）") % {"r": t["reason"]}]
+    else:
+        parts = [
+            _("按此前%(n)s年的季节规律测算，预计全年投资完成率%(r)s%%（区间%(lo)s%%～%(hi)s%%）")
+            % {"n": t["years"], "r": t["rate"], "lo": t["low"], "hi": t["high"]}
+        ]
+        if t["chance"]:
+            parts.append(
+                _("预计6月底投资完成率%(j)s%%，按此前%(n)s年的规律有%(k)s年能实现双过半")
+                % {"j": t["june_rate"], "n": t["chance"][1], "k": t["chance"][0]}
+            )
+    if f["units"]:
+        listed = "、".join(f"{u['unit']}（{u['rate']}%）" if u["rate"] else u["unit"] for u in f["units"])
+        parts.append(_("%(units)s预计难以完成年度目标，需重点关注") % {"units": listed})
+    n = len(f["risks"])
+    if n:
+        more = _("%(n)s个以上") % {"n": n} if f.get("more_risks") else _("%(n)s个") % {"n": n}
+        parts.append(_("可能延误开工、投产的项目%(n)s") % {"n": more})
+    return "；".join(parts) + "。"
+
+
 def _points(items: list[str]) -> str:
     """Points of a 公文 paragraph: 一是……二是……, one per line."""
     return "\n".join(_("%(n)s是%(text)s") % {"n": ORDINALS[i], "text": text} for i, text in enumerate(items))
@@ -241,6 +313,9 @@ def problems_text(c: dict) -> str:
         items.append(_("问题销号不及时。逾期未销号问题%(n)s个。") % {"n": n["overdue_problems"]})
     if n["overdue_procedures"]:
         items.append(_("审批服务存在超时。超期审批事项%(n)s项。") % {"n": n["overdue_procedures"]})
+    outlook = (c.get("forecast") or {}).get("total") or {}
+    if outlook.get("warning") and outlook.get("rate"):
+        items.append(_("完成全年目标存在风险。按历年规律测算，预计全年投资完成率%(r)s%%。") % {"r": outlook["rate"]})
     if not items:
         return _("本月各项指标均达到序时进度，未发现突出问题。")
     return _points(items)

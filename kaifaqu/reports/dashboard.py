@@ -203,5 +203,4 @@ def build(user, unit: dict, period: rates.Period, today: datetime.date | None = 
         "promotion": promotion(user, unit, today),
         "approvals": approvals(user, unit, today),
         "problems": problems(user, unit, today),
-        "warning": early_warning(user, unit, total, units, today),
     }

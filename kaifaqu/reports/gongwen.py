@@ -210,6 +210,28 @@ def document(c: dict) -> Document:
             blocks = [Block("p", _("本月无。"))]
         sections.append((title, blocks))
 
+    outlook = c.get("forecast")
+    if outlook:  # bulletins published before forecasts have none
+        blocks = [Block("p", outlook["text"])]
+        risks = outlook["risks"]
+        if risks:
+            blocks.append(
+                Block(
+                    "table",
+                    table=Table(
+                        [_("开发区"), _("项目"), _("节点"), _("计划日期"), _("依据")],
+                        [
+                            [r["zone"], r["name"], r["milestone"], r["planned_on"], r["reason"]]
+                            for r in outlook["risks"]
+                        ],
+                        [3, 4, 1, 2, 6],
+                        sheet=_("预测预警"),
+                    ),
+                )
+            )
+        blocks.append(Block("p", _("测算方法：%(m)s") % {"m": outlook["method"]}))
+        sections.append((_("预测预警"), blocks))
+
     for title, key in ((_("存在问题"), "problems"), (_("下步工作"), "next_steps")):
         text = d.get(key, "")
         if text:

@@ -4,6 +4,7 @@ the records behind it; its tables export to Excel."""
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -57,33 +59,42 @@ class DashboardForm(forms.Form):
         return data
 
 
-@login_required
-def dashboard_page(request, reminders=()):
-    """工作看板; the home of the province and the cities, with the reminders that concern them on top."""
+def _dashboard_request(request):
+    """The dashboard's scope and period from the request: (form, unit, period), the form invalid on bad input."""
     default = rates.reporting_period(timezone.localdate())
     refuse_outside_scope(request.user, request.GET, city=City, zone=Zone)
     form = DashboardForm({"year": default.year, "month": default.month, **request.GET.dict()}, user=request.user)
     if not form.is_valid():
-        ctx = {"form": form, "title": _("工作看板"), "reminders": reminders}
-        return render(request, "reports/dashboard.html", ctx, status=400)
+        return form, None, None
     cd = form.cleaned_data
-    unit = {"city": cd.get("city"), "zone": cd.get("zone")}
-    period = rates.Period(cd["year"], cd["month"])
-    data = dashboard.build(request.user, unit, period)
-    unit_model = (
-        Zone
-        if data["units"] and (unit["city"] or unit["zone"] or dashboard.user_scope_is_narrow(request.user))
-        else City
-    )
-    names = {o.pk: str(o) for o in unit_model.objects.filter(pk__in=[u.key for u in data["units"] if u.key])}
+    return form, {"city": cd.get("city"), "zone": cd.get("zone")}, rates.Period(cd["year"], cd["month"])
+
+
+def _label_units(user, unit, period, units) -> str:
+    """Name the dashboard's units (cities, or zones) and link each to its list and its own dashboard; returns the
+    unit kind ("zone" / "city")."""
+    narrow = unit["city"] or unit["zone"] or dashboard.user_scope_is_narrow(user)
+    unit_model = Zone if units and narrow else City
+    names = {o.pk: str(o) for o in unit_model.objects.filter(pk__in=[u.key for u in units if u.key])}
     key = "zone" if unit_model is Zone else "city"
     base = {"year": period.year, "month": period.month, **{k: v.pk for k, v in unit.items() if v}}
-    for u in data["units"]:
+    for u in units:
         u.label = names.get(u.key, "—")
         u.drill = drill_url({**base, key: u.key}, "planned") if u.key else ""
         u.dashboard = f"?year={period.year}&month={period.month}&{key}={u.key}" if u.key else ""
-    for row, u in zip(data["warning"]["units"], data["units"], strict=True):
-        row.label, row.dashboard = u.label, u.dashboard
+    return key
+
+
+@login_required
+def dashboard_page(request, reminders=()):
+    """工作看板; the home of the province and the cities, with the reminders that concern them on top."""
+    form, unit, period = _dashboard_request(request)
+    if unit is None:
+        ctx = {"form": form, "title": _("工作看板"), "reminders": reminders}
+        return render(request, "reports/dashboard.html", ctx, status=400)
+    data = dashboard.build(request.user, unit, period)
+    key = _label_units(request.user, unit, period, data["units"])
+    base = {"year": period.year, "month": period.month, **{k: v.pk for k, v in unit.items() if v}}
     if request.GET.get("export") == "xlsx":
         return export_units(data, period)
     charts = {
@@ -131,7 +142,25 @@ def dashboard_page(request, reminders=()):
     }
     sep = "&" if "?" in ctx["export_url"] else "?"
     ctx["export_url"] += f"{sep}export=xlsx"
+    ctx["warning_url"] = reverse("dashboard_warning") + "?" + urlencode({k: v for k, v in base.items()})
     return render(request, "reports/dashboard.html", ctx)
+
+
+@login_required
+def dashboard_warning(request):
+    """The dashboard's 预测预警 panel (loaded after the page): the year-end forecast of the scope and of each unit,
+    and the projects likely to miss a planned date."""
+    form, unit, period = _dashboard_request(request)
+    if unit is None:
+        return render(request, "reports/_warning.html", {"errors": form.errors}, status=400)
+    today = timezone.localdate()
+    total, units = dashboard.project_rates(request.user, unit, period, today)
+    key = _label_units(request.user, unit, period, units)
+    warning = dashboard.early_warning(request.user, unit, total, units, today)
+    for row, u in zip(warning["units"], units, strict=True):
+        row.label, row.dashboard = u.label, u.dashboard
+    ctx = {"w": warning, "unit_label": _("开发区") if key == "zone" else _("地市")}
+    return render(request, "reports/_warning.html", ctx)
 
 
 def export_units(data, period) -> HttpResponse:

@@ -685,6 +685,11 @@ def run_scope_parameters(m: Matrix) -> None:
     m.check("dashboard", "?zone", "outsider (enterprise in the zone)", projects_on_dashboard("ent2", {}) == 0)
     refused("dashboard", reverse("dashboard"), {"zone": units["zone"]}, NOT_ZONE_A)
     refused("dashboard", reverse("dashboard"), {"city": units["city"]}, NOT_CITY_A)
+    # Its 预测预警 panel takes the same scope: the zone's insider gets it, an outsider choosing the zone 404.
+    got = _status(m, "zone_a", reverse("dashboard_warning"), {**period, "zone": units["zone"]}).status_code
+    m.check("dashboard_warning", "?zone", "insider", got == 200, f"status {got}")
+    refused("dashboard_warning", reverse("dashboard_warning"), {"zone": units["zone"]}, NOT_ZONE_A)
+    refused("dashboard_warning", reverse("dashboard_warning"), {"city": units["city"]}, NOT_CITY_A)
 
     # 三率, page and API, by city, zone, park or chain.
     for name in ("zone", "park", "chain", "city"):

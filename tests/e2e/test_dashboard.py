@@ -89,3 +89,13 @@ def test_the_red_schedule_line_is_drawn_and_clicking_a_city_on_the_map_opens_its
     expect(page).to_have_url(re.compile(rf"city={zone_a.city_id}\b"))
     expect(page.locator("h1")).to_contain_text("工作看板")
     expect(page.locator("#units-table")).to_contain_text(zone_a.name)
+
+
+def test_the_warning_panel_loads_after_the_page_with_its_method(page, login, alice, zone_a):
+    started = f.ProjectFactory(zone=zone_a, name="甲项目", **f.reached("started", D(2025, 3, 1)))
+    AnnualPlan.objects.create(project=started, year=2025, kind="new_start", planned_investment=Decimal("1000"))
+    login(page, alice)
+    page.goto("/dashboard/?year=2025&month=9")
+    # No earlier year has reports in every month: the panel says so instead of printing a number.
+    expect(page.locator("#forecast-total")).to_contain_text("历史数据不足")
+    expect(page.locator("#forecast-method")).to_contain_text("按此前各年的季节规律推算")

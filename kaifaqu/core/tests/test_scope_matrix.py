@@ -68,6 +68,7 @@ SCOPE_PAGES = {
     "home",
     "records",
     "dashboard",
+    "dashboard_warning",
     "project_rates",
     "project_board",
     "promotion_board",

@@ -19,15 +19,13 @@ EVEN = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]  # × 1/12
 
 
 def report_year(project, year, shape, total: Decimal, months=12):
+    before = Decimal(0)
     for m in range(1, months + 1):
-        ytd = total * shape[m - 1] / shape[-1]
+        ytd = (total * shape[m - 1] / shape[-1]).quantize(Decimal("0.01"))
         MonthlyReport.objects.create(
-            project=project,
-            month=D(year, m, 1),
-            this_month=0,
-            year_to_date=ytd.quantize(Decimal("0.01")),
-            since_start=ytd.quantize(Decimal("0.01")),
+            project=project, month=D(year, m, 1), this_month=ytd - before, year_to_date=ytd, since_start=ytd
         )
+        before = ytd
 
 
 @pytest.fixture
@@ -124,3 +122,52 @@ def test_projects_likely_to_miss_their_planned_start_or_production(zone_a):
     assert (slow, "production") not in {
         (r.project, r.milestone) for r in forecast.at_risk(Project.objects.all(), today)
     }
+
+
+def test_the_dashboard_loads_its_warning_panel_with_the_forecast_the_risks_and_the_method(
+    client_for, alice, zone_a, zone_b, history, _frozen_clock
+):
+    _frozen_clock.move_to(clock.frozen_moment(D(2025, 4, 10)))  # in April, the June result is still ahead
+    c = client_for(alice)
+    page = c.get("/dashboard/?year=2025&month=3").content.decode()
+    assert 'id="forecast"' in page and 'hx-get="/dashboard/warning/?year=2025&amp;month=3"' in page
+    r = c.get("/dashboard/warning/?year=2025&month=3")
+    panel = r.content.decode()
+    assert r.status_code == 200
+    assert "预计2025年底投资完成率 141.7%（区间 100.0%～183.3%）" in panel
+    assert "预计6月底投资完成率 62.5%" in panel and "2/2" in panel
+    assert 'id="forecast-table"' in panel and zone_a.name in panel
+    assert "方法：按此前各年的季节规律推算" in panel and "None" not in panel
+    assert c.get(f"/dashboard/warning/?year=2025&month=3&zone={zone_b.pk}").status_code == 404
+    bad = c.get("/dashboard/warning/?year=2025&month=9")
+    assert bad.status_code == 400 and "不能查看未来月份" in bad.content.decode()
+
+
+def test_the_bulletin_states_the_forecast_the_projects_at_risk_and_the_method(client_for, city_user, zone_a, history):
+    from kaifaqu.reports import bulletin as service
+    from kaifaqu.reports import exporters, gongwen
+
+    b = f.BulletinFactory(month=D(2025, 3, 1), city=zone_a.city)
+    late = f.ProjectFactory(
+        zone=zone_a, name="云冈新材料产业园项目", signed_on=D(2025, 1, 6), planned_start_on=D(2025, 4, 20)
+    )
+    f.ProcedureFactory(project=late, type=f.ProcedureTypeFactory(name="施工许可"), accepted_on=None)
+    content = service.build(b)
+    outlook = content["forecast"]
+    assert outlook["total"]["rate"] == "141.7" and outlook["total"]["years"] == 2
+    assert outlook["risks"] == [
+        {
+            "name": "云冈新材料产业园项目",
+            "zone": zone_a.name,
+            "milestone": "开工",
+            "planned_on": "2025-04-20",
+            "reason": "施工许可尚未申报",
+        }
+    ]
+    assert outlook["text"].startswith("按此前2年的季节规律测算，预计全年投资完成率141.7%（区间100.0%～183.3%）")
+    assert "可能延误开工、投产的项目1个" in outlook["text"]
+    blocks = [blk.text for blk in gongwen.document(content).blocks if blk.kind in ("h1", "p")]
+    assert any(t.endswith("、预测预警") for t in blocks) and any(t.startswith("测算方法：按此前各年") for t in blocks)
+    assert exporters.to_docx(content)  # the document (with its table of projects at risk) is written
+    page = client_for(city_user).get(f"/bulletins/{b.pk}/").content.decode()
+    assert 'id="bulletin-forecast"' in page and "计划2025年4月20日开工" in page
