@@ -7,13 +7,16 @@ from decimal import Decimal
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, parsers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from .asof import Snapshot
 from .fields import MonthField
 from .scoping import may_change
 from .services import DeleteRefused, OutOfScope, delete_guarded, write_transaction
@@ -128,6 +131,30 @@ class ScopedViewSet(viewsets.ModelViewSet):
             if totals is not None:
                 response.data["totals"] = {k: exact(v) for k, v in totals.figures.items()}
         return response
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "as_of",
+                OpenApiTypes.DATE,
+                required=False,
+                description="YYYY-MM-DD: the record as it stood at the end of that day, from the change history",
+            )
+        ]
+    )
+    def retrieve(self, request, *args, **kwargs):
+        """A record; with ``?as_of=YYYY-MM-DD`` as it stood at the end of that day, rebuilt from the change history
+        (a problem's status on that day). The record must be one the user sees now."""
+        if "as_of" not in request.query_params:
+            return super().retrieve(request, *args, **kwargs)
+        day = serializers.DateField().run_validation(request.query_params["as_of"])
+        if day > timezone.localdate():
+            raise serializers.ValidationError({"as_of": [_("不能查询未来日期")]})
+        current = self.get_object()
+        then = Snapshot(day).rows(type(current), [current.pk]).get(current.pk)
+        if then is None:
+            raise exceptions.NotFound(_("该日尚无此记录"))
+        return Response({**self.get_serializer(then).data, "as_of": day.isoformat()})
 
     def many_to_many(self) -> list[str]:
         """The serializer's many-to-many fields: read for the whole page at once, not per record."""

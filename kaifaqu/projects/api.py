@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action, api_view
@@ -275,7 +276,8 @@ class CampaignViewSet(scoped_viewset(resources.CampaignResource, CampaignSeriali
         parameters=[AsOfSerializer],
         responses={200: dict, 400: dict},
         description="三个一批: the round's entries by kind (签约 / 开工 / 投产) in the user's scope and how "
-        "each cohort has followed up on `as_of` (today by default), from the projects' milestone dates: "
+        "each cohort has followed up on `as_of` (today by default): today from the projects' milestone dates, a "
+        "past day as the entries and projects stood at its end, rebuilt from the change history: "
         "签约项目开工率, 开工项目投产率, 达效率; terminated projects leave the denominators. "
         "The same figures as the round's page.",
     )
@@ -330,6 +332,13 @@ def _rates_fields(r, links):
         OpenApiParameter("is_transformation", bool, required=False, description="转型项目 only (true) or none"),
         OpenApiParameter("key_level", str, required=False, enum=[v for v, _label in KeyLevel.choices]),
         OpenApiParameter("nature", str, required=False, enum=[v for v, _label in Nature.choices]),
+        OpenApiParameter(
+            "as_of",
+            OpenApiTypes.DATE,
+            required=False,
+            description="YYYY-MM-DD: the figures as they stood at the end of that day, rebuilt from the change "
+            "history (later edits, corrections and deletions left out); without drill-down links or current totals",
+        ),
     ],
     responses={200: dict},
     description="三率 for the user's scope and a period (cumulative January..month). Rates are percentages with one "
@@ -347,9 +356,19 @@ def rates_api(request):
     def links(params):
         return {f: drill_url(params, f) for f in figures} if params is not None else {}
 
+    if ctx["as_of"]:  # rebuilt from the history: no drill-down into today's lists, no current totals
+        return Response(
+            {
+                "period": {"year": ctx["period"].year, "month": ctx["period"].month},
+                "as_of": ctx["as_of"].isoformat(),
+                "total": _rates_json(ctx["total"], {}),
+                "units": [_rates_json(u, {}) for u in ctx["units"]],
+            }
+        )
     return Response(
         {
             "period": {"year": ctx["period"].year, "month": ctx["period"].month},
+            "as_of": None,
             "totals": {k: exact(v) for k, v in ctx["totals"].as_dict().items()},
             "commitment": {
                 "filed_projects": ctx["commitment"].filed,

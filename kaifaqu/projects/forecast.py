@@ -4,9 +4,10 @@ the months so far and the seasonal pattern of earlier years, and the projects li
 
 **Year end.** For each earlier year with reports in all twelve months, its seasonal pattern is the share of the
 year's completed investment done by the end of each month: the projects' 本月完成 summed month by month, over the
-year's sum (so a project that reached capacity or stopped in the autumn still counts with what it did). The months so far, divided by an earlier year's share at the same month, give that
-year's projection of the year-end completed investment; over the plan it is a projected 投资完成率. The forecast
-is the median of the earlier years' projections, with their lowest and highest as the range.
+year's sum (so a project that reached capacity or stopped in the autumn still counts with what it did). The
+months so far, divided by an earlier year's share at the same month, give that year's projection of the year-end
+completed investment; over the plan it is a projected 投资完成率. The forecast is the median of the earlier years'
+projections, with their lowest and highest as the range.
 
 **双过半.** Before July, each earlier year's pattern carries the months so far to the end of June
 (completed × share(June) / share(now)); the chance is the share of earlier years under which the June figure

@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaifaqu.lib.qeval import holds
 from kaifaqu.lib.units import percent, quantize, wan_to_yi
 
 from .models import AnnualPlan, MonthlyReport, PlanKind, Project
@@ -207,11 +208,17 @@ class Rates:
         return wan_to_yi(self.planned_investment)
 
 
+def ytd_window(period: Period) -> Q:
+    """The reports (MonthlyReport rows) a project's year-to-date figure of the period is read from: its latest one
+    of these."""
+    return Q(month__gte=period.start, month__lte=period.last_month)
+
+
 def latest_ytd(period: Period, outer: str = "project_id"):
     """A project's year-to-date investment in the period: its latest report within the period's year (a subquery
     on ``outer``, the project's id in the outer query; no row without a report)."""
     return (
-        MonthlyReport.objects.filter(project=OuterRef(outer), month__gte=period.start, month__lte=period.last_month)
+        MonthlyReport.objects.filter(ytd_window(period), project=OuterRef(outer))
         .order_by("-month")
         .values("year_to_date")[:1]
     )
@@ -285,6 +292,63 @@ def compute(
         total = total + u
     total.label = str(_("合计"))
     return total, (units if group_by else [])
+
+
+def rebuilt(snapshot, period: Period, keep=None, today: datetime.date | None = None) -> Rates:
+    """The period's :class:`Rates` as they stood at the end of ``snapshot``'s day (:class:`kaifaqu.core.asof.
+    Snapshot`), over the rebuilt projects ``keep`` accepts (a function of a project; default all): the same figures
+    (:func:`plan_figures`, :func:`project_figures`, :func:`ytd_window`) as :func:`compute`, applied in Python."""
+    projects = {pk: p for pk, p in snapshot.rows(Project).items() if keep is None or keep(p)}
+    plans = [p for p in snapshot.rows(AnnualPlan).values() if p.project_id in projects and p.year == period.year]
+    for plan in plans:
+        plan.project = projects[plan.project_id]
+    reports: dict[int, list] = {}
+    for r in snapshot.rows(MonthlyReport).values():
+        if r.project_id in projects:
+            reports.setdefault(r.project_id, []).append(r)
+
+    def ytd(project_id, p: Period) -> Decimal:
+        inside = [r for r in reports.get(project_id, []) if holds(ytd_window(p), r)]
+        return max(inside, key=lambda r: r.month).year_to_date if inside else ZERO
+
+    figures = plan_figures(period)
+    out = Rates(period, label=str(_("合计")))
+    out.counts = {name: sum(1 for p in plans if holds(figures[name], p)) for name in PLAN_COUNTS}
+    pfig = project_figures(period)
+    out.counts |= {name: sum(1 for p in projects.values() if holds(pfig[name], p)) for name in PROJECT_COUNTS}
+    live = [p for p in plans if holds(figures["planned"], p)]
+    out.planned_investment = sum((p.planned_investment for p in live), ZERO)
+    out.completed = sum((ytd(p.project_id, period) for p in live), ZERO)
+    if double_half_known(period.year, today or snapshot.day):
+        june = Period(period.year, 6)
+        june_live = [p for p in plans if holds(plan_figures(june)["planned"], p)]
+        out.june_planned = sum((p.planned_investment for p in june_live), ZERO)
+        out.june_completed = sum((ytd(p.project_id, june) for p in june_live), ZERO)
+    return out
+
+
+def cohort_rebuilt(snapshot, project_ids, as_of: datetime.date) -> Cohort:
+    """:func:`cohort` of the projects ``project_ids`` as they stood at the end of ``snapshot``'s day (the same
+    :func:`cohort_figures`, applied in Python)."""
+    rows = snapshot.rows(Project, project_ids)
+    projects = [rows[pk] for pk in project_ids if pk in rows]
+    f = cohort_figures(as_of)
+
+    def total(items, attr):
+        return as_shown(sum((getattr(p, attr) or ZERO for p in items), ZERO))
+
+    chosen = {name: [p for p in projects if holds(q, p)] for name, q in f.items()}
+    return Cohort(
+        as_of=as_of,
+        total=len(projects),
+        **{name: len(items) for name, items in chosen.items()},
+        investment=total(projects, "total_investment"),
+        started_investment=total(chosen["started"], "total_investment"),
+        producing_investment=total(chosen["producing"], "total_investment"),
+        expected_output=total(projects, "expected_output"),
+        producing_expected_output=total(chosen["producing"], "expected_output"),
+        producing_actual_output=total(chosen["producing"], "actual_output"),
+    )
 
 
 def drill_down(projects, period: Period, figure: str):

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kaifaqu.approvals.services import commitment_share
+from kaifaqu.core.asof import Snapshot
 from kaifaqu.core.excel import table_workbook
 from kaifaqu.core.forms import add_errors, add_period_picker, clean_period, style_fields, with_period
 from kaifaqu.core.scoping import can_write, scope_for
@@ -78,6 +79,12 @@ class RatesForm(forms.Form):
     nature = forms.ChoiceField(
         label=gettext_lazy("建设性质"), required=False, choices=[("", gettext_lazy("全部")), *Nature.choices]
     )
+    as_of = forms.DateField(
+        label=gettext_lazy("按某日台账"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("留空为当前台账；填写则按变更记录重算该日结束时的数字"),
+    )
 
     def __init__(self, data, *, user):
         super().__init__(with_period(data))
@@ -91,7 +98,42 @@ class RatesForm(forms.Form):
         year, month = data.get("year"), data.get("month")
         if year and month and datetime.date(year, month, 1) > timezone.localdate().replace(day=1):
             raise ValidationError(_("不能查询未来月份"))
+        if data.get("as_of") and data["as_of"] > timezone.localdate():
+            self.add_error("as_of", _("不能查询未来日期"))
         return data
+
+
+def _rebuilt_rates(cd, user, period, group, narrowed, kinds):
+    """The rates as they stood at the end of ``cd["as_of"]``, from the change history: the same narrowing (place,
+    park, chain, kind of project) applied to the rebuilt projects, the total and each unit of ``group``."""
+    snapshot = Snapshot(cd["as_of"])
+    zones = Zone.objects.for_user(user)
+    if "city" in narrowed:
+        zones = zones.filter(city=narrowed["city"])
+    if "zone" in narrowed:
+        zones = zones.filter(pk=narrowed["zone"].pk)
+    city_of = dict(zones.values_list("pk", "city_id"))
+    wanted = {f"{name}_id": narrowed[name].pk for name in ("park", "chain") if name in narrowed}
+    wanted |= {name: cd[name] for name in kinds}
+
+    def keep(p):
+        return p.zone_id in city_of and all(getattr(p, k) == v for k, v in wanted.items())
+
+    total = rates.rebuilt(snapshot, period, keep)
+    if group is None:
+        return total, []
+    unit_of = {
+        "project__zone__city": lambda p: city_of[p.zone_id],
+        "project__zone": lambda p: p.zone_id,
+        "project__park": lambda p: p.park_id,
+    }[group]
+    keys = sorted({unit_of(p) for p in snapshot.rows(Project).values() if keep(p)}, key=lambda k: (k is None, k or 0))
+    units = []
+    for key in keys:
+        unit = rates.rebuilt(snapshot, period, lambda p, key=key: keep(p) and unit_of(p) == key)
+        unit.key = key
+        units.append(unit)
+    return total, units
 
 
 def rates_for(user, params) -> dict:
@@ -128,7 +170,10 @@ def rates_for(user, params) -> dict:
     if "park" in narrowed or "chain" in narrowed:
         group, model = None, None
     labels = {}
-    total, units = rates.compute(plans, projects, period, group_by=group)
+    if cd.get("as_of"):
+        total, units = _rebuilt_rates(cd, user, period, group, narrowed, kinds)
+    else:
+        total, units = rates.compute(plans, projects, period, group_by=group)
     in_plan = projects.filter(pk__in=plans.filter(year=period.year).values("project_id"))
     if model is not None:
         labels = {o.pk: str(o) for o in model.objects.filter(pk__in=[u.key for u in units if u.key])}
@@ -138,6 +183,7 @@ def rates_for(user, params) -> dict:
     return {
         "form": form,
         "period": period,
+        "as_of": cd.get("as_of"),
         "total": total,
         "units": units,
         "group": group,
@@ -156,7 +202,11 @@ def drill_url(base: dict, figure: str, **extra) -> str:
 def rates_page(request):
     ctx = rates_for(request.user, request.GET.dict())
     ctx["title"] = _("三率统计")
-    if "total" in ctx:
+    if "total" in ctx and ctx["as_of"]:
+        # Figures rebuilt from the history: no drill-down (the lists show today's records) and no current totals.
+        rows = [*ctx["units"], ctx["total"]]
+        ctx["rows"] = [{"rates": r, "links": {}} for r in rows]
+    elif "total" in ctx:
         ctx["list_totals"] = summed(ctx["totals"], year=False)
         share = ctx["commitment"]
         ctx["list_totals"].shown.append(
@@ -344,20 +394,42 @@ class ProblemDeleteView(DeleteView):
 
 def campaign_summary(campaign, user, as_of: datetime.date | None = None) -> dict:
     """Totals of a round by kind and the follow-up of its cohorts, for the user's scope, on ``as_of`` (today by
-    default) from the projects' milestone dates."""
-    today = as_of or timezone.localdate()
+    default): today from the projects' milestone dates, a past day from the change history as the records stood at
+    its end."""
+    today = timezone.localdate()
+    day = as_of or today
     entries = CampaignEntry.objects.for_user(user).filter(campaign=campaign)
-    kinds = []
-    for kind in EntryKind:
-        projects = Project.objects.filter(pk__in=entries.filter(kind=kind).values("project_id"))
-        kinds.append(
-            {
-                "kind": kind,
-                "cohort": rates.cohort(projects, today),
-                "url": reverse("campaignentry_list") + f"?campaign={campaign.pk}&kind={kind.value}",
-            }
-        )
-    return {"kinds": kinds, "as_of": today}
+    if day < today:
+        cohort_of = _rebuilt_cohorts(campaign, user, day)
+    else:
+
+        def cohort_of(kind):
+            return rates.cohort(Project.objects.filter(pk__in=entries.filter(kind=kind).values("project_id")), day)
+
+    kinds = [
+        {
+            "kind": kind,
+            "cohort": cohort_of(kind),
+            "url": reverse("campaignentry_list") + f"?campaign={campaign.pk}&kind={kind.value}",
+        }
+        for kind in EntryKind
+    ]
+    return {"kinds": kinds, "as_of": day}
+
+
+def _rebuilt_cohorts(campaign, user, day: datetime.date):
+    """A round's cohorts as they stood at the end of a past ``day``, from the change history: the entries it had
+    then, their projects as they were (a start or a termination entered later, even back-dated, is left out)."""
+    snapshot = Snapshot(day)
+    entries = [e for e in snapshot.rows(CampaignEntry).values() if e.campaign_id == campaign.pk]
+    ids = {e.project_id for e in entries}
+    visible = set(Project.objects.for_user(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+    def cohort_of(kind):
+        chosen = [e.project_id for e in entries if e.kind == kind and e.project_id in visible]
+        return rates.cohort_rebuilt(snapshot, chosen, day)
+
+    return cohort_of
 
 
 def problem_reminder(request):

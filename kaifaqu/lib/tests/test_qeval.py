@@ -37,3 +37,19 @@ def test_field_references_comparisons_and_null_semantics():
     assert evaluate(rule, MonthlyReport(this_month=None, year_to_date=5)) is None  # unknown passes a CHECK
     either = Q(year_to_date__lt=1) | Q(this_month__gt=F("since_start"))
     assert evaluate(either, MonthlyReport(year_to_date=0, this_month=1, since_start=2)) is True
+
+
+def test_a_lookup_follows_foreign_keys_to_the_related_instance_held():
+    import datetime
+
+    from kaifaqu.projects.models import AnnualPlan, Project
+
+    project = Project(started_on=datetime.date(2025, 3, 1), terminated_on=None)
+    plan = AnnualPlan(kind="new_start", project=project)
+    assert evaluate(Q(project__started_on__lte=datetime.date(2025, 3, 31)) & Q(kind="new_start"), plan) is True
+    assert evaluate(Q(project__terminated_on__lte=datetime.date(2025, 3, 31)), plan) is None  # NULL: unknown
+    # Negated, as Django writes it: NOT (terminated_on <= x AND terminated_on IS NOT NULL), true for NULL.
+    assert evaluate(~Q(project__terminated_on__lte=datetime.date(2025, 3, 31)), plan) is True
+    assert evaluate(Q(project__terminated_on__isnull=True), plan) is True
+    with pytest.raises(Unsupported):
+        evaluate(Q(project__name__icontains="x"), plan)
