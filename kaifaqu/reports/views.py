@@ -28,7 +28,7 @@ from kaifaqu.projects.views import drill_url
 from kaifaqu.zones.models import City, Zone
 
 from . import bulletin as bulletin_service
-from . import checker, dashboard, jobs
+from . import checker, dashboard, jobs, proposals
 from .models import Bulletin, FigureCheck, Job, JobStatus
 
 
@@ -293,6 +293,7 @@ def _check_context(request, form, record=None) -> dict:
             zone_note=record.zone_note,
             segments=checker.segments(record.text, verdicts),
             counts=[(label, record.counts.get(k, 0), k) for k, label in checker.STATUS_LABELS.items()],
+            proposals=proposals.propose(record.text, request.user, record.checked_zone),
         )
         if not verdicts:
             ctx["empty"] = _("文中没有找到带单位的数字（如“25个”“379.85亿元”“62.5%”）")
