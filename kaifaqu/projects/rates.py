@@ -327,6 +327,19 @@ def rebuilt(snapshot, period: Period, keep=None, today: datetime.date | None = N
     return out
 
 
+def rebuilt_grouped(snapshot, period: Period, keep, unit_of, today: datetime.date | None = None):
+    """:func:`rebuilt` for the total and for each unit (``unit_of``: a rebuilt project's unit key), as
+    :func:`compute` gives them with ``group_by``: (total, [per-unit Rates])."""
+    total = rebuilt(snapshot, period, keep, today)
+    keys = {unit_of(p) for p in snapshot.rows(Project).values() if keep(p)}
+    units = []
+    for key in sorted(keys, key=lambda k: (k is None, k or 0)):
+        unit = rebuilt(snapshot, period, lambda p, key=key: keep(p) and unit_of(p) == key, today)
+        unit.key, unit.label = key, ""
+        units.append(unit)
+    return total, units
+
+
 def cohort_rebuilt(snapshot, project_ids, as_of: datetime.date) -> Cohort:
     """:func:`cohort` of the projects ``project_ids`` as they stood at the end of ``snapshot``'s day (the same
     :func:`cohort_figures`, applied in Python)."""

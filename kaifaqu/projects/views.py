@@ -119,21 +119,14 @@ def _rebuilt_rates(cd, user, period, group, narrowed, kinds):
     def keep(p):
         return p.zone_id in city_of and all(getattr(p, k) == v for k, v in wanted.items())
 
-    total = rates.rebuilt(snapshot, period, keep)
     if group is None:
-        return total, []
+        return rates.rebuilt(snapshot, period, keep), []
     unit_of = {
         "project__zone__city": lambda p: city_of[p.zone_id],
         "project__zone": lambda p: p.zone_id,
         "project__park": lambda p: p.park_id,
     }[group]
-    keys = sorted({unit_of(p) for p in snapshot.rows(Project).values() if keep(p)}, key=lambda k: (k is None, k or 0))
-    units = []
-    for key in keys:
-        unit = rates.rebuilt(snapshot, period, lambda p, key=key: keep(p) and unit_of(p) == key)
-        unit.key = key
-        units.append(unit)
-    return total, units
+    return rates.rebuilt_grouped(snapshot, period, keep, unit_of)
 
 
 def rates_for(user, params) -> dict:

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from kaifaqu.approvals.models import Procedure
 from kaifaqu.approvals.services import status_q
+from kaifaqu.core.asof import Snapshot
+from kaifaqu.lib.qeval import holds
 from kaifaqu.lib.units import wan_to_yi
 from kaifaqu.projects import forecast, rates
 from kaifaqu.projects.models import AnnualPlan, Problem, Project, ReportCorrection, Stage, StatusRule
@@ -44,12 +46,25 @@ def scope_of(bulletin: Bulletin):
     return projects, plans, agreements, procedures, "zone__city", City
 
 
-def build(bulletin: Bulletin) -> dict:
-    """Everything the bulletin says, as of the end of its month."""
+def build(bulletin: Bulletin, recorded: bool = False) -> dict:
+    """Everything the bulletin says, as of the end of its month. With ``recorded``, the rates and the overdue
+    problems are as the ledgers stood at the month's end (rebuilt from the change history, :mod:`kaifaqu.core.asof`):
+    a later correction or a problem closed later with an earlier date leaves them as they were then."""
     period = rates.Period(bulletin.month.year, bulletin.month.month)
     end = period.end
     projects, plans, agreements, procedures, unit_lookup, unit_model = scope_of(bulletin)
-    total, units = rates.compute(plans, projects, period, group_by=f"project__{unit_lookup}")
+    snapshot = Snapshot(end) if recorded else None
+    if snapshot:
+        city_of = dict(Zone.objects.values_list("pk", "city_id"))
+        in_scope = {z for z, c in city_of.items() if c == bulletin.city_id} if bulletin.city_id else None
+        total, units = rates.rebuilt_grouped(
+            snapshot,
+            period,
+            lambda p: in_scope is None or p.zone_id in in_scope,
+            (lambda p: p.zone_id) if unit_model is Zone else (lambda p: city_of[p.zone_id]),
+        )
+    else:
+        total, units = rates.compute(plans, projects, period, group_by=f"project__{unit_lookup}")
     # Units in the standard order: cities by division code (太原, 大同, 阳泉 … 吕梁), zones by city, then name.
     ordered = unit_model.objects.order_by(*(["code"] if unit_model is City else ["city__code", "name"]))
     names = {o.pk: str(o) for o in ordered}
@@ -100,10 +115,12 @@ def build(bulletin: Bulletin) -> dict:
             "reason": "；".join(red_reasons(p, rule=rule, period=period)),
         },
     )
+    overdue = Problem.objects.filter(Problem.overdue_q(end), project__in=projects)
+    if snapshot:  # the problems open past their deadline at the month's end, as recorded then
+        then = [p.pk for p in snapshot.rows(Problem).values() if holds(Problem.overdue_q(end), p)]
+        overdue = Problem.objects.filter(pk__in=then, project__in=projects)
     overdue_problems, problems_total = _listed(
-        Problem.objects.filter(Problem.overdue_q(end), project__in=projects)
-        .select_related("project__zone")
-        .order_by("deadline", "pk"),
+        overdue.select_related("project__zone").order_by("deadline", "pk"),
         lambda p: {
             "project": str(p.project),
             "zone": str(p.project.zone),

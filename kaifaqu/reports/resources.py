@@ -56,11 +56,13 @@ class BulletinResource(Resource):
 
     @classmethod
     def detail_context(cls, obj, request):
-        from .bulletin import content_of, corrections_since
+        from .bulletin import build, content_of, corrections_since
 
-        content = content_of(obj)
         frozen = obj.content is not None
-        ctx = {"c": content, "frozen": frozen, "since": corrections_since(obj)}
+        # A draft may be read as the ledgers stood at its month's end (from the change history).
+        recorded = not frozen and request.GET.get("recorded") == "1"
+        content = build(obj, recorded=True) if recorded else content_of(obj)
+        ctx = {"c": content, "frozen": frozen, "recorded": recorded, "since": corrections_since(obj)}
         if not frozen:  # before publishing: every rate of the text checked against the figures it is quoted with
             document = content.get("document") or {}
             text = "\n".join(

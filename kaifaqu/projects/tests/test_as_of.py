@@ -141,3 +141,21 @@ def test_any_record_of_the_api_as_of_a_day_a_problems_status_then(client_for, al
     assert c.get(f"/api/problems/{problem.pk}/?as_of=2099-01-01").status_code == 400
     assert c.get(f"/api/problems/{problem.pk}/?as_of=昨天").status_code == 400
     assert client_for(charlie).get(f"/api/problems/{problem.pk}/?as_of=2025-09-30").status_code == 404
+
+
+def test_a_draft_bulletin_read_as_recorded_at_its_months_end(client_for, city_user, september, zone_a, _frozen_clock):
+    problem = f.ProblemFactory(project=september[0], raised_on=D(2025, 9, 1), deadline=D(2025, 9, 10))
+    at(_frozen_clock, D(2025, 10, 20))
+    september[2].started_on = D(2025, 9, 15)  # entered in October, dated in September
+    september[2].save()
+    problem.status, problem.closed_on, problem.resolution = "closed", D(2025, 9, 25), "补录：9月已解决"
+    problem.closed_by = city_user
+    problem.save()
+    b = f.BulletinFactory(month=D(2025, 9, 1), city=zone_a.city)
+    c = client_for(city_user)
+    now = c.get(f"/bulletins/{b.pk}/").context["c"]
+    then = c.get(f"/bulletins/{b.pk}/?recorded=1")
+    recorded = then.context["c"]
+    assert now["totals"]["started"] == 3 and recorded["totals"]["started"] == 2
+    assert now["counts"]["overdue_problems"] == 0 and recorded["counts"]["overdue_problems"] == 1
+    assert 'id="draft-current"' in then.content.decode()
