@@ -99,3 +99,10 @@ class Snapshot:
         for obj in untouched.order_by():
             out[obj.pk] = obj
         return out
+
+
+def first_recorded(model) -> datetime.date | None:
+    """The day the first change of ``model`` was recorded (before it the history holds nothing of that kind)."""
+    ct = ContentType.objects.get_for_model(model, for_concrete_model=True)
+    first = ChangeRecord.objects.filter(content_type=ct).aggregate(t=Min("time"))["t"]
+    return timezone.localtime(first).date() if first else None

@@ -393,8 +393,10 @@ def build_leads(
     projects: list,
     today: datetime.date,
     serial: int,
+    signed_not_from: str = "",
 ):
-    """Leads of a zone with their follow-ups; a few signed (linked to the zone's projects)."""
+    """Leads of a zone with their follow-ups; a few signed (linked to the zone's projects). None of the signed ones
+    comes from the region ``signed_not_from`` (whose signed projects the demo seeds exactly, as 云冈's 京津冀 ones)."""
     from kaifaqu.promotion.models import FollowUp, Lead, name_key
 
     stages = ["clue", "contact", "visit", "negotiation"]
@@ -405,12 +407,14 @@ def build_leads(
     free_projects.sort(key=lambda p: p.signed_on or datetime.date.min)
     for i in range(count):
         place = rng.choice(COMPANY_PLACES)
+        project = free_projects.pop() if free_projects and rng.random() < 0.3 else None
+        if project and REGION_OF_PLACE[place] == signed_not_from:
+            place = rng.choice([p for p in COMPANY_PLACES if REGION_OF_PLACE[p] != signed_not_from])
         company = (
             f"{place}{rng.choice('华新中远恒智鑫')}{rng.choice('科能材装链')}"
             f"{rng.choice(['科技', '新能源', '新材料', '智能装备', '实业'])}{serial + i:06d}有限公司"
         )
         first = today - datetime.timedelta(days=rng.randint(5, 900))
-        project = free_projects.pop() if free_projects and rng.random() < 0.3 else None
         stage = "signed" if project else rng.choices(stages, weights=[40, 30, 18, 12])[0]
         if project and project.started_on:
             stage = "landed"

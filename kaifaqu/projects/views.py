@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kaifaqu.approvals.services import commitment_share
-from kaifaqu.core.asof import Snapshot
+from kaifaqu.core.asof import Snapshot, first_recorded
 from kaifaqu.core.excel import table_workbook
 from kaifaqu.core.forms import add_errors, add_period_picker, clean_period, style_fields, with_period
 from kaifaqu.core.scoping import can_write, scope_for
@@ -163,8 +163,10 @@ def rates_for(user, params) -> dict:
     if "park" in narrowed or "chain" in narrowed:
         group, model = None, None
     labels = {}
+    recorded_from = None
     if cd.get("as_of"):
         total, units = _rebuilt_rates(cd, user, period, group, narrowed, kinds)
+        recorded_from = first_recorded(AnnualPlan)
     else:
         total, units = rates.compute(plans, projects, period, group_by=group)
     in_plan = projects.filter(pk__in=plans.filter(year=period.year).values("project_id"))
@@ -177,6 +179,7 @@ def rates_for(user, params) -> dict:
         "form": form,
         "period": period,
         "as_of": cd.get("as_of"),
+        "recorded_from": recorded_from if recorded_from and cd.get("as_of") < recorded_from else None,
         "total": total,
         "units": units,
         "group": group,

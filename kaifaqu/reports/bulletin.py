@@ -284,10 +284,13 @@ def forecast_text(c: dict) -> str:
     if t["rate"] is None:
         parts = [_("全年投资完成率暂不预测（%(r)s）") % {"r": t["reason"]}]
     else:
-        parts = [
-            _("按此前%(n)s年的季节规律测算，预计全年投资完成率%(r)s%%（区间%(lo)s%%～%(hi)s%%）")
-            % {"n": t["years"], "r": t["rate"], "lo": t["low"], "hi": t["high"]}
-        ]
+        if t["low"] != t["high"]:
+            parts = [
+                _("按此前%(n)s年的季节规律测算，预计全年投资完成率%(r)s%%（区间%(lo)s%%～%(hi)s%%）")
+                % {"n": t["years"], "r": t["rate"], "lo": t["low"], "hi": t["high"]}
+            ]
+        else:
+            parts = [_("按此前%(n)s年的季节规律测算，预计全年投资完成率%(r)s%%") % {"n": t["years"], "r": t["rate"]}]
         if t["chance"]:
             parts.append(
                 _("预计6月底投资完成率%(j)s%%，按此前%(n)s年的规律有%(k)s年能实现双过半")

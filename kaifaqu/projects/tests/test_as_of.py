@@ -80,7 +80,9 @@ def test_the_rates_page_and_api_give_the_figures_as_of_a_day(client_for, alice, 
     assert then["as_of"] == "2025-09-30" and then["total"]["new_started"] == 2 and then["total"]["start_rate"] == "50.0"
     assert "totals" not in then and then["total"]["projects"] == {}
     page = c.get("/projects/rates/?year=2025&month=9&as_of=2025-09-30").content.decode()
-    assert 'id="as-of-note"' in page and "2025年9月30日" in page
+    assert 'id="as-of-note"' in page and "2025年9月30日" in page and "平台最早于" not in page
+    before = c.get("/projects/rates/?year=2025&month=9&as_of=2025-09-01").content.decode()
+    assert "平台最早于 2025年9月30日 录入年度计划" in before
     bad = c.get("/api/rates/?year=2025&month=9&as_of=2099-01-01")
     assert bad.status_code == 400 and "不能查询未来日期" in bad.content.decode()
 
