@@ -100,6 +100,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/rates/", project_api.rates_api, name="api-rates"),
     path("api/promotion/funnel/", promotion_api.funnel_api, name="api-funnel"),
+    path("api/approvals/clocks/", approval_api.clocks_api, name="api-clocks"),
     path("api/", include(router.urls)),
     path("api/auth/token/", obtain_auth_token, name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

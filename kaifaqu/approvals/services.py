@@ -20,7 +20,7 @@ from kaifaqu.lib.units import percent
 from kaifaqu.lib.workdays import Calendar, OutsideCalendar, Pause
 
 from . import calendar as holiday_calendar
-from .models import DayKind, Mode, Procedure, ProcedurePause
+from .models import DayKind, Mode, Procedure, ProcedurePause, ProcedureType
 
 
 def calendar_error(year: int) -> str:
@@ -72,11 +72,12 @@ def refresh_clock(procedure: Procedure, cal: Calendar | None = None) -> None:
         _refresh_clock(procedure, cal or holiday_calendar.for_write())
 
 
-def _refresh_clock(procedure: Procedure, cal: Calendar) -> None:
+def computed_clock(procedure: Procedure, cal: Calendar, pauses) -> tuple[datetime.date | None, int | None, str]:
+    """The stored clock of a procedure (due date, days used, error) from its dates and ``pauses``: what
+    :func:`refresh_clock` stores, and what a procedure rebuilt from the history had on its day."""
     due = used = None
     error = ""
     if procedure.accepted_on:
-        pauses = pauses_of(procedure)
         try:
             # While a pause is open the clock stands still and the due date is not known yet.
             due = None if any(p.end is None for p in pauses) else statutory_due(procedure, cal, pauses)
@@ -84,6 +85,11 @@ def _refresh_clock(procedure: Procedure, cal: Calendar) -> None:
                 used = used_days(procedure, procedure.completed_on, cal, pauses)
         except OutsideCalendar as exc:
             error = calendar_error(exc.year)
+    return due, used, error
+
+
+def _refresh_clock(procedure: Procedure, cal: Calendar) -> None:
+    due, used, error = computed_clock(procedure, cal, pauses_of(procedure) if procedure.accepted_on else ())
     Procedure.objects.filter(pk=procedure.pk).update(due_on=due, days_used=used, clock_error=error)
     procedure.due_on, procedure.days_used, procedure.clock_error = due, used, error
 
@@ -229,6 +235,38 @@ def status_q(
     if status == "running":
         return open_ & q(due_on__gt=horizon)
     raise ValueError(status)
+
+
+def clock_counts(procedures, day: datetime.date) -> dict[str, int]:
+    """How many of ``procedures`` (a scoped queryset) have each clock status on ``day``: one aggregate query."""
+    horizon = due_soon_horizon(day)
+    row = procedures.aggregate(**{s: Count("pk", filter=status_q(s, day, horizon=horizon)) for s in STATUSES})
+    return {s: row[s] for s in STATUSES}
+
+
+def clock_counts_rebuilt(snapshot, keep) -> dict[str, int]:
+    """:func:`clock_counts` on the snapshot's day over the procedures (and pauses) as they stood at its end (a later
+    acceptance, completion or correction left out) that ``keep`` accepts: their clocks computed as
+    :func:`refresh_clock` does, under today's holiday calendar, and the same :func:`status_q`, applied in Python."""
+    day = snapshot.day
+    cal = holiday_calendar.current()
+    horizon = due_soon_horizon(day, cal)
+    rules = {s: status_q(s, day, horizon=horizon) for s in STATUSES}
+    pauses: dict[int, list] = {}
+    for pause in snapshot.rows(ProcedurePause).values():
+        pauses.setdefault(pause.procedure_id, []).append(Pause(pause.paused_on, pause.resumed_on))
+    types = {t.pk: t for t in ProcedureType.objects.all()}
+    counts = dict.fromkeys(STATUSES, 0)
+    for p in snapshot.rows(Procedure).values():
+        if not keep(p):
+            continue
+        p.type = types[p.type_id]
+        # The clock is derived (stored by refresh_clock, outside the history): computed from the day's dates.
+        p.due_on, p.days_used, p.clock_error = computed_clock(p, cal, pauses.get(p.pk, []))
+        status = next((s for s, q in rules.items() if holds(q, p)), None)
+        if status:
+            counts[status] += 1
+    return counts
 
 
 def clock_status(procedure: Procedure, today: datetime.date, cal: Calendar | None = None) -> str:

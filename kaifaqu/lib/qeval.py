@@ -43,7 +43,7 @@ def _follow(obj, key: str):
     return obj, LOOKUP_SEP.join(parts)
 
 
-LOOKUPS = {"exact", "isnull", "in", *COMPARISONS}
+LOOKUPS = {"exact", "isnull", "in", "range", *COMPARISONS}
 
 
 def _lookup(obj, key: str, expected):
@@ -68,6 +68,8 @@ def _lookup(obj, key: str, expected):
         return value == expected
     if lookup == "in":
         return value in expected
+    if lookup == "range":
+        return expected[0] <= value <= expected[1]
     if lookup in COMPARISONS:
         return COMPARISONS[lookup](value, expected)
     raise Unsupported(key)

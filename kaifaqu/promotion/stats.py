@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
+from kaifaqu.lib.qeval import holds
 from kaifaqu.lib.units import percent, wan_to_yi
 
 from .models import STAGE_ORDER, FollowUp, LeadStage, Trip, reached_q
@@ -54,6 +55,21 @@ class Funnel:
         self.days_to_sign += other.days_to_sign
 
 
+def lead_figures(start: datetime.date, end: datetime.date) -> dict[str, Q]:
+    """The funnel's counted figures as filters on Lead rows: each stage reached, signed within the period, and of
+    those the live, started and terminated ones by its end (the one definition, for the aggregate query and for
+    leads rebuilt from the history)."""
+    signed = Q(project__signed_on__range=(start, end))
+    terminated = Q(project__terminated_on__lte=end)
+    return {
+        **{f"reached_{s}": reached_q(s) for s in FUNNEL},
+        "signed_n": signed,
+        "signed_live": signed & ~terminated,
+        "started": signed & ~terminated & Q(project__started_on__lte=end),
+        "terminated_n": signed & terminated,
+    }
+
+
 def funnel(leads, start: datetime.date, end: datetime.date, group: str = "zone"):
     """Funnel figures of ``leads`` (scoped queryset) for a period, grouped by ``group``; returns (total, rows).
 
@@ -62,20 +78,12 @@ def funnel(leads, start: datetime.date, end: datetime.date, group: str = "zone")
     """
     lookup = GROUPS[group]
     leads = leads.filter(first_contact_on__lte=end)
-    reached = {s: reached_q(s) for s in FUNNEL}
-    signed = Q(project__signed_on__range=(start, end))
-    terminated = Q(project__terminated_on__lte=end)
+    figures = lead_figures(start, end)
+    signed = figures["signed_n"]
     rows: dict = defaultdict(Funnel)
     for r in (
         leads.values(lookup)
-        .annotate(
-            n=Count("pk"),
-            **{f"reached_{s}": Count("pk", filter=q) for s, q in reached.items()},
-            signed_n=Count("pk", filter=signed),
-            signed_live=Count("pk", filter=signed & ~terminated),
-            started=Count("pk", filter=signed & ~terminated & Q(project__started_on__lte=end)),
-            terminated_n=Count("pk", filter=signed & terminated),
-        )
+        .annotate(n=Count("pk"), **{name: Count("pk", filter=q) for name, q in figures.items()})
         .order_by()
     ):
         f = rows[r[lookup]]
@@ -97,6 +105,62 @@ def funnel(leads, start: datetime.date, end: datetime.date, group: str = "zone")
             rows[r[zone_lookup]].trips = r["n"]
     for key, first, signed_on in leads.filter(signed).values_list(lookup, "first_contact_on", "project__signed_on"):
         rows[key].days_to_sign.append((signed_on - first).days)
+    total = Funnel(label="合计")
+    out = []
+    for key in sorted(rows, key=lambda k: (k is None, k or 0)):
+        row = rows[key]
+        row.key = key
+        total.add(row)
+        out.append(row)
+    return total, out
+
+
+def funnel_rebuilt(snapshot, keep, start: datetime.date, end: datetime.date, group: str = "zone"):
+    """:func:`funnel` over the leads as they stood at the end of ``snapshot``'s day (:class:`kaifaqu.core.asof.
+    Snapshot`) that ``keep`` accepts: the same :func:`lead_figures`, applied in Python."""
+    from kaifaqu.projects.models import Project
+    from kaifaqu.zones.models import Zone
+
+    from .models import Agreement, Lead
+
+    city_of = dict(Zone.objects.values_list("pk", "city_id"))
+    attr = {"zone": "zone_id", "chain": "chain_id", "mode": "mode_id", "source_region": "source_region_id"}
+
+    def key_of(lead):
+        return city_of.get(lead.zone_id) if group == "city" else getattr(lead, attr[group])
+
+    contacted = Q(first_contact_on__lte=end)
+    leads = [lead for lead in snapshot.rows(Lead).values() if keep(lead) and holds(contacted, lead)]
+    projects = snapshot.rows(Project, {lead.project_id for lead in leads if lead.project_id})
+    for lead in leads:
+        lead.project = projects.get(lead.project_id)
+    figures = lead_figures(start, end)
+    rows: dict = defaultdict(Funnel)
+    by_pk = {}
+    for lead in leads:
+        row = rows[key_of(lead)]
+        by_pk[lead.pk] = row
+        row.leads += 1
+        hit = {name: holds(q, lead) for name, q in figures.items()}
+        for stage in FUNNEL:
+            row.reached[stage] = row.reached.get(stage, 0) + hit[f"reached_{stage}"]
+        row.signed += hit["signed_n"]
+        row.signed_live += hit["signed_live"]
+        row.started += hit["started"]
+        row.terminated += hit["terminated_n"]
+        if hit["signed_n"]:
+            row.days_to_sign.append((lead.project.signed_on - lead.first_contact_on).days)
+    for a in snapshot.rows(Agreement).values():
+        if a.lead_id in by_pk and start <= a.signed_on <= end:
+            by_pk[a.lead_id].signed_amount += a.amount or 0
+    for f in snapshot.rows(FollowUp).values():
+        if f.lead_id in by_pk and start <= f.date <= end:
+            by_pk[f.lead_id].contacts += 1
+    if group in ("zone", "city"):
+        for t in snapshot.rows(Trip).values():
+            key = t.zone_id if group == "zone" else city_of.get(t.zone_id)
+            if key in rows and start <= t.start_on <= end:
+                rows[key].trips += 1
     total = Funnel(label="合计")
     out = []
     for key in sorted(rows, key=lambda k: (k is None, k or 0)):

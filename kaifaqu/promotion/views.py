@@ -20,6 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kaifaqu.core.asof import Snapshot
 from kaifaqu.core.excel import table_workbook
 from kaifaqu.core.forms import style_fields
 from kaifaqu.core.scoping import Role, scope_for
@@ -53,6 +54,11 @@ class FunnelForm(forms.Form):
     zone = forms.ModelChoiceField(
         queryset=Zone.objects.none(), required=False, label=gettext_lazy("开发区"), empty_label=gettext_lazy("全部")
     )
+    recorded = forms.BooleanField(
+        label=gettext_lazy("按截止日台账"),
+        required=False,
+        help_text=gettext_lazy("按变更记录重算截止日当天结束时的数字，之后的修改不计入"),
+    )
 
     def __init__(self, data, *, user):
         super().__init__(data)
@@ -63,6 +69,8 @@ class FunnelForm(forms.Form):
         data = super().clean()
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             raise ValidationError(_("起始日期不能晚于截止日期"))
+        if data.get("recorded") and data.get("end") and data["end"] >= timezone.localdate():
+            raise ValidationError(_("按截止日台账只用于已过去的截止日期"))
         return data
 
 
@@ -77,7 +85,16 @@ def funnel_for(user, params: dict):
     leads = Lead.objects.for_user(user)
     if cd.get("zone"):
         leads = leads.filter(zone=cd["zone"])
-    total, rows = stats.funnel(leads, cd["start"], cd["end"], cd["group"])
+    if cd.get("recorded"):  # as the leads stood at the end of the period's last day, from the change history
+        zones = set(Zone.objects.for_user(user).values_list("pk", flat=True))
+        if cd.get("zone"):
+            zones &= {cd["zone"].pk}
+        snapshot = Snapshot(cd["end"])
+        total, rows = stats.funnel_rebuilt(
+            snapshot, lambda lead: lead.zone_id in zones, cd["start"], cd["end"], cd["group"]
+        )
+    else:
+        total, rows = stats.funnel(leads, cd["start"], cd["end"], cd["group"])
     model = GROUP_MODELS[cd["group"]]
     names = {o.pk: str(o) for o in model._default_manager.filter(pk__in=[r.key for r in rows if r.key])}
     for r in rows:
@@ -90,6 +107,7 @@ def funnel_for(user, params: dict):
         "group_label": GROUP_LABELS[cd["group"]],
         "start": cd["start"],
         "end": cd["end"],
+        "recorded": cd.get("recorded"),
     }
 
 

@@ -690,6 +690,11 @@ def run_scope_parameters(m: Matrix) -> None:
     m.check("dashboard_warning", "?zone", "insider", got == 200, f"status {got}")
     refused("dashboard_warning", reverse("dashboard_warning"), {"zone": units["zone"]}, NOT_ZONE_A)
     refused("dashboard_warning", reverse("dashboard_warning"), {"city": units["city"]}, NOT_CITY_A)
+    # 审批计时 counts of one zone (today's and a past day's): the insider gets them, an outsider choosing it 404.
+    for params in ({"zone": units["zone"]}, {"zone": units["zone"], "as_of": "2025-01-02"}):
+        got = _status(m, "zone_a", reverse("api-clocks"), params).status_code
+        m.check("api-clocks", "?zone", "insider", got == 200, f"status {got}")
+        refused("api-clocks", reverse("api-clocks"), params, NOT_ZONE_A)
 
     # 三率, page and API, by city, zone, park or chain.
     for name in ("zone", "park", "chain", "city"):

@@ -82,6 +82,7 @@ SCOPE_PAGES = {
     "approvals_mine",
     "api-rates",
     "api-funnel",
+    "api-clocks",
     "job_list",
     "job_detail",
     "job_download",

@@ -161,3 +161,66 @@ def test_a_draft_bulletin_read_as_recorded_at_its_months_end(client_for, city_us
     assert now["totals"]["started"] == 3 and recorded["totals"]["started"] == 2
     assert now["counts"]["overdue_problems"] == 0 and recorded["counts"]["overdue_problems"] == 1
     assert 'id="draft-current"' in then.content.decode()
+
+
+def test_the_funnel_as_recorded_at_a_periods_end(client_for, alice, zone_a, _frozen_clock):
+    from kaifaqu.promotion.models import Lead
+
+    at(_frozen_clock, D(2025, 6, 30))
+    leads = [
+        f.LeadFactory(zone=zone_a, stage=stage, first_contact_on=D(2025, 3, 1))
+        for stage in ("contact", "visit", "negotiation")
+    ]
+    f.FollowUpFactory(lead=leads[0], date=D(2025, 6, 1))
+
+    def funnel(extra=""):
+        r = client_for(alice).get(f"/api/promotion/funnel/?start=2025-01-01&end=2025-06-30{extra}")
+        assert r.status_code == 200, r.content
+        return r.json()["total"]
+
+    on_the_day = funnel()
+    at(_frozen_clock, D(2025, 8, 1))  # later: one goes back to 接触, one is deleted, one is added, back-dated
+    Lead.objects.filter(pk=leads[2].pk).update(stage="contact")  # a bulk write: in no history
+    leads[1].stage, leads[1].stage_reason = "contact", "企业暂停投资计划"
+    leads[1].save()
+    leads[0].delete()
+    f.LeadFactory(zone=zone_a, stage="negotiation", first_contact_on=D(2025, 5, 1))
+    assert funnel() != on_the_day
+    recorded = funnel("&recorded=true")
+    assert (recorded["leads"], recorded["reached"], recorded["contacts"]) == (
+        on_the_day["leads"],
+        on_the_day["reached"],
+        on_the_day["contacts"],
+    )
+
+
+def test_the_approval_clocks_as_they_stood_on_a_day(client_for, alice, charlie, zone_a, zone_b, _frozen_clock):
+    from kaifaqu.approvals.models import Procedure
+
+    clock.seed_calendar()
+    at(_frozen_clock, D(2025, 9, 1))
+    project = f.ProjectFactory(zone=zone_a)
+    kind = f.ProcedureTypeFactory(limit_days=5)
+    late = f.ProcedureFactory(project=project, type=kind, accepted_on=D(2025, 9, 1))  # due early September
+    waiting = f.ProcedureFactory(project=project, type=f.ProcedureTypeFactory(), accepted_on=None)
+    f.ProcedureFactory(project=f.ProjectFactory(zone=zone_b), type=kind, accepted_on=D(2025, 9, 1))  # not alice's
+
+    def counts(extra=""):
+        r = client_for(alice).get(f"/api/approvals/clocks/?zone={zone_a.pk}{extra}")
+        assert r.status_code == 200, r.content
+        return {k: v for k, v in r.json()["counts"].items() if v}
+
+    at(_frozen_clock, D(2025, 9, 30))
+    on_the_day = counts()
+    assert on_the_day == {"overdue": 1, "waiting": 1}
+    at(_frozen_clock, D(2025, 10, 20))  # later: the late one completed back-dated, the waiting one accepted
+    late.completed_on = D(2025, 9, 5)
+    late.save()
+    waiting.accepted_on = D(2025, 9, 10)
+    waiting.save()
+    assert counts("&as_of=2025-09-30") == on_the_day
+    assert Procedure.objects.filter(project=project, completed_on__isnull=False).count() == 1
+    c = client_for(alice)
+    assert c.get(f"/api/approvals/clocks/?zone={zone_b.pk}").status_code == 404
+    assert c.get("/api/approvals/clocks/?as_of=2099-01-01").status_code == 400
+    assert client_for(charlie).get("/api/approvals/clocks/").json()["counts"]["overdue"] == 1
