@@ -65,21 +65,13 @@ class Snapshot:
         if pks is not None:
             records = records.filter(object_id__in=[str(pk) for pk in pks])
             current = current.filter(pk__in=list(pks))
-        last = dict(
-            records.filter(time__lt=self.moment)
-            .values("object_id")
-            .annotate(n=Max("pk"))
-            .values_list("object_id", "n")
-            .order_by()
-        )
-        first = dict(
-            records.filter(time__gte=self.moment)
-            .values("object_id")
-            .annotate(n=Min("pk"))
-            .values_list("object_id", "n")
-            .order_by()
-        )
-        first = {k: v for k, v in first.items() if k not in last}
+
+        def per_object(recorded, pick) -> dict:
+            """{object_id: the id of its change that ``pick`` (Max: the last, Min: the first) chooses}."""
+            return dict(recorded.values("object_id").annotate(n=pick("pk")).values_list("object_id", "n").order_by())
+
+        last = per_object(records.filter(time__lt=self.moment), Max)
+        first = {k: v for k, v in per_object(records.filter(time__gte=self.moment), Min).items() if k not in last}
         out = {}
         ids = [*last.values(), *first.values()]
         for at in range(0, len(ids), CHUNK):

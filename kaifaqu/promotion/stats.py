@@ -105,6 +105,11 @@ def funnel(leads, start: datetime.date, end: datetime.date, group: str = "zone")
             rows[r[zone_lookup]].trips = r["n"]
     for key, first, signed_on in leads.filter(signed).values_list(lookup, "first_contact_on", "project__signed_on"):
         rows[key].days_to_sign.append((signed_on - first).days)
+    return _with_total(rows)
+
+
+def _with_total(rows: dict) -> tuple[Funnel, list[Funnel]]:
+    """The rows in key order (unclassified last), each with its key, and their total."""
     total = Funnel(label="合计")
     out = []
     for key in sorted(rows, key=lambda k: (k is None, k or 0)):
@@ -161,14 +166,7 @@ def funnel_rebuilt(snapshot, keep, start: datetime.date, end: datetime.date, gro
             key = t.zone_id if group == "zone" else city_of.get(t.zone_id)
             if key in rows and start <= t.start_on <= end:
                 rows[key].trips += 1
-    total = Funnel(label="合计")
-    out = []
-    for key in sorted(rows, key=lambda k: (k is None, k or 0)):
-        row = rows[key]
-        row.key = key
-        total.add(row)
-        out.append(row)
-    return total, out
+    return _with_total(rows)
 
 
 def reserve_matrix(leads):
