@@ -266,13 +266,37 @@ class FigureCheckForm(forms.Form):
     text = forms.CharField(
         label=gettext_lazy("待核验的文字"),
         widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
         max_length=checker.MAX_CHARS,
         help_text=gettext_lazy("粘贴开发区报送材料、新闻稿或通报草稿；文中的数字将与文字本身和台账逐一核对"),
+    )
+    document = forms.FileField(
+        label=gettext_lazy("或上传文件"),
+        required=False,
+        help_text=gettext_lazy("Word（.docx）或纯文本（.txt），不超过 2 MB；上传后以文件内容为准"),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style_fields(self)
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("document")
+        if upload:
+            try:
+                data["text"] = checker.text_of_upload(upload)
+            except ValidationError as exc:
+                self.add_error("document", exc)
+                return data
+        text = data.get("text") or ""
+        if "text" not in self.errors and not text.strip():
+            self.add_error("text", _("请粘贴待核验的文字，或上传文件"))
+        elif len(text) > checker.MAX_CHARS:
+            self.add_error(
+                "text", _("文字不能超过 %(n)s 个字（现为 %(m)s 个字）") % {"n": checker.MAX_CHARS, "m": len(text)}
+            )
+        return data
 
 
 def _check_context(request, form, record=None) -> dict:
@@ -303,7 +327,7 @@ def _check_context(request, form, record=None) -> dict:
 @login_required
 def figure_check_page(request):
     """数据核验: paste a text; it is checked, kept with its verdicts, and shown with each figure highlighted."""
-    form = FigureCheckForm(request.POST or None)
+    form = FigureCheckForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if not can_write(request.user, FigureCheck):
             raise PermissionDenied(_("您没有进行数据核验的权限"))

@@ -180,3 +180,34 @@ def test_the_checker_is_on_the_menus_of_those_who_publish_figures(client_for, al
     assert reverse("figure_check") in client_for(alice).get("/").content.decode()
     assert reverse("figure_check") in client_for(province_user).get("/dashboard/").content.decode()
     assert reverse("figure_check") not in client_for(enterprise_user).get("/").content.decode()
+
+
+def test_a_report_can_be_uploaded_as_word_or_text_and_a_bad_file_is_refused(client_for, alice):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from docx import Document
+
+    f.jingjinji(alice.zone, terminated=True)
+    doc = Document()
+    doc.add_paragraph("云冈经开区承接京津冀产业转移情况")
+    doc.add_paragraph(SEED_000)
+    table = doc.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text, table.rows[0].cells[1].text = "开复工率", "达到94.2%"
+    buf = io.BytesIO()
+    doc.save(buf)
+    c = client_for(alice)
+    r = c.post(reverse("figure_check"), {"document": SimpleUploadedFile("报告.docx", buf.getvalue())}, follow=True)
+    assert r.status_code == 200
+    kept = FigureCheck.objects.get()
+    assert kept.title == "云冈经开区承接京津冀产业转移情况" and SEED_000 in kept.text
+    assert kept.counts["conditional"] == 1 and "94.2%" in kept.text
+    gbk = SimpleUploadedFile("通报.txt", "截至9月底，开复工率达到94.2%（161/171）。".encode("gb18030"))
+    assert c.post(reverse("figure_check"), {"document": gbk}).status_code == 302
+    for name, data, message in (
+        ("报告.pdf", b"%PDF-1.4", "只支持"),
+        ("坏文件.docx", b"not a zip", "无法作为 Word 文档读取"),
+    ):
+        r = c.post(reverse("figure_check"), {"document": SimpleUploadedFile(name, data)})
+        assert r.status_code == 400 and "或上传文件：" in r.content.decode() and message in r.content.decode()
+    assert FigureCheck.objects.count() == 2
