@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "kaifaqu.projects",
     "kaifaqu.approvals",
     "kaifaqu.promotion",
+    "kaifaqu.assessment",
     "kaifaqu.reports",
 ]
 

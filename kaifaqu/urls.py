@@ -8,6 +8,8 @@ from rest_framework.routers import DefaultRouter
 from kaifaqu.approvals import api as approval_api
 from kaifaqu.approvals import resources as approval_resources
 from kaifaqu.approvals.views import public_progress
+from kaifaqu.assessment import api as assessment_api
+from kaifaqu.assessment import resources as assessment_resources
 from kaifaqu.core.views import home, records
 from kaifaqu.enterprises.api import EnterpriseViewSet
 from kaifaqu.enterprises.resources import EnterpriseResource
@@ -53,6 +55,8 @@ router.register("trips", promotion_api.TripViewSet, basename="api-trip")
 router.register("agreements", promotion_api.AgreementViewSet, basename="api-agreement")
 router.register("source-regions", promotion_api.SourceRegionViewSet, basename="api-sourceregion")
 router.register("promotion-modes", promotion_api.PromotionModeViewSet, basename="api-promotionmode")
+router.register("indicators", assessment_api.IndicatorViewSet, basename="api-indicator")
+router.register("zone-figures", assessment_api.ZoneFigureViewSet, basename="api-zonefigure")
 
 registry_urls = []
 for resource in (
@@ -83,6 +87,8 @@ for resource in (
     promotion_resources.AgreementResource,
     promotion_resources.SourceRegionResource,
     promotion_resources.PromotionModeResource,
+    assessment_resources.IndicatorResource,
+    assessment_resources.ZoneFigureResource,
     BulletinResource,
 ):
     registry_urls += resource.urls()

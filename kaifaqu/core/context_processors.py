@@ -61,6 +61,9 @@ MENU = [
         _("统计与通报"),
         [
             (_("工作看板"), "dashboard"),
+            (_("开发区指标"), "indicator_overview"),
+            (_("指标数据"), "zonefigure_list"),
+            (_("指标目录"), "indicator_list"),
             (_("月通报"), "bulletin_list"),
             (_("数据核验"), "figure_check"),
             (_("台账总览"), "records"),
@@ -84,6 +87,7 @@ PAGE_ROLES = {
     "promotion_overlaps": LEADERS,
     "dashboard": MANAGERS,
     "figure_check": MANAGERS,
+    "indicator_overview": MANAGERS,
 }
 # An agent (代办员) files approvals on the investors' behalf: the menu is that work and the records it touches.
 AGENT_PAGES = {

@@ -412,7 +412,8 @@ def hidden_fields(user, model) -> set[str]:
     if resource is None:
         return set()
     names = [f.name for f in model._meta.get_fields()]
-    return set(names) - set(resource.visible_fields(user, names))
+    # Machine columns (matching keys such as an indicator's code) are on no page, its history included.
+    return (set(names) - set(resource.visible_fields(user, names))) | set(getattr(model, "internal_fields", ()))
 
 
 def history_rows(records, user) -> list[tuple[ChangeRecord, list]]:

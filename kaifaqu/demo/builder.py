@@ -14,6 +14,7 @@ from django.utils import timezone
 from kaifaqu.accounts.models import User
 from kaifaqu.approvals.calendar import seed_from_package
 from kaifaqu.approvals.catalogue import load_defaults
+from kaifaqu.assessment.catalogue import load_defaults as load_indicators
 from kaifaqu.core.history import change_context
 from kaifaqu.core.models import ChangeSource
 from kaifaqu.core.scoping import Role
@@ -62,6 +63,7 @@ def build(*, synthetic_enterprises: int = 300, seed: int = 2026) -> dict:
         load_zones()
         seed_from_package()
         load_defaults()
+        load_indicators()
         cities = {c.name: c for c in City.objects.all()}
         for name, short, city, county, category, level, source in seeds.ZONES:
             Zone.objects.get_or_create(
@@ -143,6 +145,7 @@ def build(*, synthetic_enterprises: int = 300, seed: int = 2026) -> dict:
             _seed_projects(rng)
             _campaigns_problems_meetings(rng)
             _yungang_jingjinji(rng)
+            _zone_figures()
             _published_bulletin()
     with transaction.atomic(), change_context(source=ChangeSource.COMMAND):
         _running_clocks(rng)
@@ -327,6 +330,36 @@ JINGJINJI = [
     ("北京禾丰智慧农业科技有限公司", "智慧农业装备产业园项目", "220000"),
 ]
 JINGJINJI_STARTED = 15
+
+
+# The zones' own statistics as the seeds report them (value, reported growth where given) and the year before
+# (synthetic), so the platform's 同比 sits beside the published one: seed 000 (云冈 1–6月), seed 001 (灵石 1–2月).
+ZONE_FIGURES = [
+    ("云冈经济技术开发区", "industrial_investment", 6, "21.73", "55.03", "14.02"),
+    ("云冈经济技术开发区", "industrial_output", 6, "75.26", "", "66.84"),
+    ("云冈经济技术开发区", "industrial_value_added", 6, "35.2", "", "31.77"),
+    ("灵石经济技术开发区", "industrial_value_added", 2, "11", "13.8", "9.6661"),
+]
+
+
+def _zone_figures() -> None:
+    """The seeds' zone figures in the last full year and the year before it."""
+    from kaifaqu.assessment.models import Indicator, ZoneFigure
+
+    year = timezone.localdate().year - 1
+    indicators = {i.code: i for i in Indicator.objects.all()}
+    for zone_name, code, month, value, growth, before in ZONE_FIGURES:
+        zone = Zone.objects.filter(name=zone_name).first()
+        if zone is None or code not in indicators:
+            continue
+        for y, v, g in ((year, value, growth), (year - 1, before, None)):
+            ZoneFigure.objects.create(
+                zone=zone,
+                indicator=indicators[code],
+                month=datetime.date(y, month, 1),
+                value=Decimal(v),
+                reported_growth=Decimal(g) if g else None,
+            )
 
 
 def _yungang_jingjinji(rng: random.Random) -> None:

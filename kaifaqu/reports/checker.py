@@ -458,7 +458,7 @@ def text_of_upload(upload) -> str:
             for row in table.rows:
                 lines.append("，".join(cell.text for cell in row.cells))
         return "\n".join(lines)
-    raise ValidationError(_("只支持 Word（.docx）和纯文本（.txt）文件"))
+    raise ValidationError(_("只支持 Word 文档和纯文本文件"))
 
 
 def title_of(text: str) -> str:

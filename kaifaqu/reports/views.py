@@ -273,7 +273,7 @@ class FigureCheckForm(forms.Form):
     document = forms.FileField(
         label=gettext_lazy("或上传文件"),
         required=False,
-        help_text=gettext_lazy("Word（.docx）或纯文本（.txt），不超过 2 MB；上传后以文件内容为准"),
+        help_text=gettext_lazy("Word 文档或纯文本文件，不超过 2 MB；上传后以文件内容为准"),
     )
 
     def __init__(self, *args, **kwargs):

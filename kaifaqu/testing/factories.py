@@ -350,3 +350,23 @@ def jingjinji(zone, terminated: bool = False) -> list:
         last.terminated_on, last.termination_reason = datetime.date(2024, 3, 1), "企业战略调整，项目终止"
         last.save()
     return projects
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "assessment.Indicator"
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"indicator_{n}")
+    name = factory.Sequence(lambda n: f"测试指标{n}")
+    unit = "亿元"
+
+
+class ZoneFigureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "assessment.ZoneFigure"
+
+    zone = factory.SubFactory(ZoneFactory)
+    indicator = factory.SubFactory(IndicatorFactory)
+    month = factory.LazyFunction(lambda: datetime.date(2025, 6, 1))
+    value = 10

@@ -79,6 +79,7 @@ def _populate(zone, n: int) -> None:
     lead = f.LeadFactory(zone=zone, company=f"北京模糊{n}科技有限公司")
     f.FollowUpFactory(lead=lead)
     f.TripFactory(zone=zone)
+    f.ZoneFigureFactory(zone=zone, indicator=f.IndicatorFactory(code=f"fuzz_{n}", name=f"模糊指标{n}"))
 
 
 def build_world(zone_a, zone_b) -> dict:

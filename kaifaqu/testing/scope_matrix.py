@@ -181,6 +181,8 @@ BUILD: dict[str, Callable[[World], object]] = {
     "campaign (province)": lambda w: f.CampaignFactory(level="province", name="矩阵全省二批"),
     "statusrule": lambda w: f.StatusRuleFactory(),
     "user": lambda w: w.users["agent_a"],
+    "indicator": lambda w: f.IndicatorFactory(code="matrix_indicator", name="矩阵指标"),
+    "zonefigure": lambda w: f.ZoneFigureFactory(zone=w.zone_a, indicator=w["indicator"]),
     "figurecheck": lambda w: apps.get_model("reports.FigureCheck").objects.create(
         text="矩阵核验：开复工率达到90.0%。",
         city=w.city_a,
@@ -326,6 +328,8 @@ SPECS = {
             outsiders={"enterprise": "ent1"},
             extra=(("bulletin_export", "post"),),
         ),
+        shared("indicator", "assessment.Indicator"),
+        Spec("zonefigure", "assessment.ZoneFigure"),
         # A kept 数据核验 belongs to its author's unit: zone A, its city and the province read it.
         Spec("figurecheck", "reports.FigureCheck", extra=(("figure_check_detail", "get"),)),
         Spec(
@@ -690,6 +694,11 @@ def run_scope_parameters(m: Matrix) -> None:
     m.check("dashboard_warning", "?zone", "insider", got == 200, f"status {got}")
     refused("dashboard_warning", reverse("dashboard_warning"), {"zone": units["zone"]}, NOT_ZONE_A)
     refused("dashboard_warning", reverse("dashboard_warning"), {"city": units["city"]}, NOT_CITY_A)
+    # 开发区指标: the zone's figures for its insider; an outsider choosing the zone or city gets 404.
+    got = _status(m, "zone_a", reverse("indicator_overview"), {"zone": units["zone"]}).status_code
+    m.check("indicator_overview", "?zone", "insider", got == 200, f"status {got}")
+    refused("indicator_overview", reverse("indicator_overview"), {"zone": units["zone"]}, NOT_ZONE_A)
+    refused("indicator_overview", reverse("indicator_overview"), {"city": units["city"]}, NOT_CITY_A)
     # 审批计时 counts of one zone (today's and a past day's): the insider gets them, an outsider choosing it 404.
     for params in ({"zone": units["zone"]}, {"zone": units["zone"], "as_of": "2025-01-02"}):
         got = _status(m, "zone_a", reverse("api-clocks"), params).status_code

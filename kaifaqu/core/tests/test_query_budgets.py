@@ -98,6 +98,8 @@ ANCHOR_EDITS = {
     "trip": ("outcomes", lambda i: f"成果{i:02d}"),
     "agreement": ("note", lambda i: f"备注{i:02d}"),
     "sourceregion": ("order", lambda i: i + 1),
+    "indicator": ("source", lambda i: f"来源部门{i:02d}"),
+    "zonefigure": ("note", lambda i: f"备注{i:02d}"),
     "promotionmode": ("order", lambda i: i + 1),
 }
 
@@ -150,6 +152,7 @@ class World:
         self.bulletin = Bulletin.objects.create(month=self.month, level="province")
         self.published = Bulletin.objects.create(month=self.month, level="city", city=self.city)
         self.job = Job.objects.create(kind="list_export", params={}, created_by=self.users["province"])
+        self.indicator = f.IndicatorFactory(code="budget_indicator", name="预算指标")
         self.anchors = {
             "city": self.city,
             "zone": self.zone,
@@ -184,6 +187,8 @@ class World:
             "promotionmode": self.mode,
             "bulletin": self.bulletin,
             "job": self.job,
+            "indicator": self.indicator,
+            "zonefigure": f.ZoneFigureFactory(zone=self.zone, indicator=self.indicator, month=self.month),
         }
         ProgressAccess.objects.create(project=self.project)
         content = build(self.published)
@@ -263,6 +268,9 @@ class World:
         ReportCorrection.objects.create(
             report=report, field="this_month", old_value=40, new_value=50, reason="更正", corrected_by=agent
         )
+        indicator = f.IndicatorFactory(code=f"budget_indicator_{i:02d}", name=f"预算指标{i:02d}")
+        f.ZoneFigureFactory(zone=self.zone, indicator=indicator, month=self.month)
+        f.ZoneFigureFactory(zone=near_zone, indicator=self.indicator, month=self.month)
         # The anchors' pages: related rows and history with foreign keys.
         a["monthlyreport"].corrections.create(
             field="this_month", old_value=i, new_value=100, reason="更正", corrected_by=agent

@@ -69,6 +69,7 @@ SCOPE_PAGES = {
     "records",
     "dashboard",
     "dashboard_warning",
+    "indicator_overview",
     "project_rates",
     "project_board",
     "promotion_board",

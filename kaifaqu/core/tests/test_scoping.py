@@ -74,9 +74,10 @@ OBJECTS = {
     "trip": lambda zone: f.TripFactory(zone=zone),
     "agreement": lambda zone: f.AgreementFactory(lead__zone=zone),
     "bulletin": lambda zone: Bulletin.objects.create(month=datetime.date(2025, 9, 1), level="city", city=zone.city),
+    "zonefigure": lambda zone: f.ZoneFigureFactory(zone=zone),
 }
 # Reference data every signed-in user reads (the catalogue and the holiday calendar).
-SHARED = {"proceduretype", "calendaryear", "holiday", "sourceregion", "promotionmode"}
+SHARED = {"proceduretype", "calendaryear", "holiday", "sourceregion", "promotionmode", "indicator"}
 
 
 def test_every_registered_resource_is_covered_by_this_check():

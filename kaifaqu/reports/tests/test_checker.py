@@ -205,7 +205,7 @@ def test_a_report_can_be_uploaded_as_word_or_text_and_a_bad_file_is_refused(clie
     gbk = SimpleUploadedFile("通报.txt", "截至9月底，开复工率达到94.2%（161/171）。".encode("gb18030"))
     assert c.post(reverse("figure_check"), {"document": gbk}).status_code == 302
     for name, data, message in (
-        ("报告.pdf", b"%PDF-1.4", "只支持"),
+        ("报告.pdf", b"%PDF-1.4", "只支持 Word 文档和纯文本文件"),
         ("坏文件.docx", b"not a zip", "无法作为 Word 文档读取"),
     ):
         r = c.post(reverse("figure_check"), {"document": SimpleUploadedFile(name, data)})

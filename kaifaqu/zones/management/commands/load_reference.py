@@ -3,6 +3,7 @@ from django.db import transaction
 
 from kaifaqu.approvals.calendar import seed_from_package
 from kaifaqu.approvals.catalogue import load_defaults
+from kaifaqu.assessment.catalogue import load_defaults as load_indicators
 from kaifaqu.core.history import change_context
 from kaifaqu.core.models import ChangeSource
 from kaifaqu.promotion.services import load_defaults as load_promotion_defaults
@@ -12,7 +13,7 @@ from kaifaqu.zones.reference import load_cities, load_zones
 class Command(BaseCommand):
     help = (
         "Load Shanxi's 11 cities and the zones of public sources, the official holiday calendar 2004–2026 "
-        "and the default procedure catalogue (idempotent)."
+        "the default procedure catalogue and the default indicator catalogue (idempotent)."
     )
 
     def handle(self, *args, **options):
@@ -22,7 +23,8 @@ class Command(BaseCommand):
             years = seed_from_package()
             items = load_defaults()
             lists = load_promotion_defaults()
+            indicators = load_indicators()
         self.stdout.write(
             f"reference data: {cities} cities, {zones} zones, {years} holiday calendar years, "
-            f"{items} procedure catalogue items, {lists} promotion list entries created"
+            f"{items} procedure catalogue items, {lists} promotion list entries, {indicators} indicators created"
         )
