@@ -64,7 +64,8 @@ def overview_page(request):
     elif cd.get("city"):
         zones, place = zones.filter(city=cd["city"]), str(cd["city"])
     else:
-        place = str(request.user.zone) if scope_for(request.user).zone_id else _("全部开发区")
+        scope = scope_for(request.user)
+        place = str(request.user.zone) if scope.zone_id else str(request.user.city) if scope.city_id else _("全省")
     month = datetime.date(cd["year"], cd["month"], 1)
     ctx.update(
         rows=services.overview(zones, month, single),
