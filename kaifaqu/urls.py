@@ -107,6 +107,7 @@ urlpatterns = [
     path("api/rates/", project_api.rates_api, name="api-rates"),
     path("api/promotion/funnel/", promotion_api.funnel_api, name="api-funnel"),
     path("api/approvals/clocks/", approval_api.clocks_api, name="api-clocks"),
+    path("api/indicators/overview/", assessment_api.overview_api, name="api-indicator-overview"),
     path("api/", include(router.urls)),
     path("api/auth/token/", obtain_auth_token, name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

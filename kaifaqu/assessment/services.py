@@ -176,3 +176,19 @@ def overview(zones, month: datetime.date, single: bool) -> list[Row]:
             row.derived_previous = derived_value(indicator, zones, months[1])
         rows.append(row)
     return rows
+
+
+def trend(zones, indicator: Indicator, year: int, single: bool) -> list[dict]:
+    """An indicator's entered figures by period end month in ``year`` and the year before, with the computed
+    同比: the series of the overview's chart (one query)."""
+    if not (single or indicator.additive):
+        return []
+    rows = ZoneFigure.objects.filter(zone__in=zones, indicator=indicator, month__year__in=(year - 1, year))
+    sums: dict = {}
+    for month, value in rows.values_list("month", "value"):
+        sums[month] = sums.get(month, Decimal(0)) + value
+    out = []
+    for m in indicator.months():
+        now, before = sums.get(datetime.date(year, m, 1)), sums.get(datetime.date(year - 1, m, 1))
+        out.append({"month": m, "value": now, "previous": before, "growth": growth(indicator, now, before)})
+    return out

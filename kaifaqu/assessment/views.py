@@ -48,31 +48,61 @@ class OverviewForm(forms.Form):
         return data
 
 
-@login_required
-def overview_page(request):
-    refuse_outside_scope(request.user, request.GET, city=City, zone=Zone)
+def overview_for(user, params) -> dict:
+    """The overview of the user's scope narrowed by ``params`` (year, month, city, zone): the page and the API."""
+    refuse_outside_scope(user, params, city=City, zone=Zone)
     default = rates.reporting_period(timezone.localdate())
-    form = OverviewForm({"year": default.year, "month": default.month, **request.GET.dict()}, user=request.user)
-    ctx = {"title": _("开发区指标"), "form": form}
+    form = OverviewForm({"year": default.year, "month": default.month, **params}, user=user)
     if not form.is_valid():
-        return render(request, "assessment/overview.html", ctx, status=400)
+        return {"form": form}
     cd = form.cleaned_data
-    zones = Zone.objects.for_user(request.user)
-    single = bool(cd.get("zone")) or bool(scope_for(request.user).zone_id)
+    zones = Zone.objects.for_user(user)
+    scope = scope_for(user)
+    single = bool(cd.get("zone")) or bool(scope.zone_id)
     if cd.get("zone"):
         zones, place = zones.filter(pk=cd["zone"].pk), str(cd["zone"])
     elif cd.get("city"):
         zones, place = zones.filter(city=cd["city"]), str(cd["city"])
     else:
-        scope = scope_for(request.user)
-        place = str(request.user.zone) if scope.zone_id else str(request.user.city) if scope.city_id else _("全省")
+        place = str(user.zone) if scope.zone_id else str(user.city) if scope.city_id else _("全省")
     month = datetime.date(cd["year"], cd["month"], 1)
-    ctx.update(
-        rows=services.overview(zones, month, single),
-        place=place,
-        period=month_label(month),
-        previous=month_label(services.year_before(month)),
-        single=single,
-        zone_count=zones.count(),
-    )
-    return render(request, "assessment/overview.html", ctx)
+    rows = services.overview(zones, month, single)
+    shown = [r for r in rows if r.value is not None and (single or r.indicator.additive)]
+    chosen = next((r.indicator for r in shown if r.indicator.code == params.get("trend")), None)
+    chosen = chosen or (shown[0].indicator if shown else None)
+    return {
+        "form": form,
+        "rows": rows,
+        "trend_indicator": chosen,
+        "trend": services.trend(zones, chosen, month.year, single) if chosen else [],
+        "trend_choices": [r.indicator for r in shown],
+        "month": month,
+        "place": place,
+        "period": month_label(month),
+        "previous": month_label(services.year_before(month)),
+        "single": single,
+        "zone_count": zones.count(),
+    }
+
+
+@login_required
+def overview_page(request):
+    ctx = {"title": _("开发区指标"), **overview_for(request.user, request.GET.dict())}
+    if ctx.get("trend"):
+        year = ctx["month"].year
+        ctx["chart"] = {
+            "months": [_("%(m)s月") % {"m": p["month"]} for p in ctx["trend"]],
+            "names": [str(year), str(year - 1), str(_("同比"))],
+            "unit": ctx["trend_indicator"].unit,
+            "growth_unit": "%" if ctx["trend_indicator"].additive and not ctx["trend_indicator"].is_percent else "",
+            "value": [_float(p["value"]) for p in ctx["trend"]],
+            "previous": [_float(p["previous"]) for p in ctx["trend"]],
+            "growth": [_float(p["growth"]) for p in ctx["trend"]],
+        }
+        ctx["query"] = {k: v for k, v in request.GET.items() if k != "trend"}
+    return render(request, "assessment/overview.html", ctx, status=200 if "rows" in ctx else 400)
+
+
+def _float(value):
+    """A figure for the chart (ECharts reads numbers; the table shows the exact decimals)."""
+    return None if value is None else float(value)

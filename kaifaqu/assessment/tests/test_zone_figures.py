@@ -145,3 +145,21 @@ def test_the_overview_page_for_a_zone_user_and_an_outsider(catalogue_loaded, cli
     assert "None" not in page
     assert c.get(f"/indicators/overview/?year=2025&month=6&zone={zone_b.pk}").status_code == 404
     assert c.get("/indicators/overview/?year=2999&month=6").status_code == 400
+    api = c.get("/api/indicators/overview/?year=2025&month=6").json()
+    output = next(r for r in api["rows"] if r["indicator"] == "industrial_output")
+    assert (output["value"], output["previous"], output["growth"]) == ("75.2600", None, None)
+    assert api["place"] == zone_a.name and api["zones"] == 1
+    assert c.get(f"/api/indicators/overview/?zone={zone_b.pk}").status_code == 404
+    assert c.get("/api/indicators/overview/?year=2999&month=6").status_code == 400
+
+
+def test_the_overview_charts_an_indicator_this_year_against_the_last(catalogue_loaded, client_for, alice, zone_a):
+    output = catalogue_loaded["industrial_output"]
+    for month, now, before in ((3, "30", "25"), (6, "75.26", "66.84")):
+        ZoneFigure.objects.create(zone=zone_a, indicator=output, month=D(2025, month, 1), value=Decimal(now))
+        ZoneFigure.objects.create(zone=zone_a, indicator=output, month=D(2024, month, 1), value=Decimal(before))
+    r = client_for(alice).get("/indicators/overview/?year=2025&month=6&trend=industrial_output")
+    chart = r.context["chart"]
+    assert chart["value"][:6] == [None, None, 30.0, None, None, 75.26] and chart["previous"][2] == 25.0
+    assert chart["growth"][2] == 20.0 and chart["growth"][5] == 12.6 and chart["months"][0] == "1月"
+    assert 'id="chart-trend"' in r.content.decode()

@@ -70,6 +70,7 @@ SCOPE_PAGES = {
     "dashboard",
     "dashboard_warning",
     "indicator_overview",
+    "api-indicator-overview",
     "project_rates",
     "project_board",
     "promotion_board",
