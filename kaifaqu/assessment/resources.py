@@ -28,7 +28,10 @@ class IndicatorResource(Resource):
     def extra_urls(cls):
         from . import views
 
-        return [path("indicators/overview/", views.overview_page, name="indicator_overview")]
+        return [
+            path("indicators/overview/", views.overview_page, name="indicator_overview"),
+            path("dashboard/indicators/", views.dashboard_card, name="dashboard_indicators"),
+        ]
 
 
 class ZoneFigureResource(Resource):

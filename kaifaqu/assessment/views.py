@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -106,3 +107,17 @@ def overview_page(request):
 def _float(value):
     """A figure for the chart (ECharts reads numbers; the table shows the exact decimals)."""
     return None if value is None else float(value)
+
+
+@login_required
+def dashboard_card(request):
+    """The dashboard's 开发区指标 panel (loaded after the page): the period's figures that are entered or derived,
+    with 同比, for the dashboard's scope and period."""
+    ctx = overview_for(request.user, request.GET.dict())
+    if "rows" not in ctx:
+        return render(request, "assessment/_dashboard_card.html", {"errors": ctx["form"].errors}, status=400)
+    # What was entered, and what the ledgers hold (a ledger figure of zero — nothing recorded — is left to the
+    # overview).
+    ctx["shown"] = [r for r in ctx["rows"] if r.value is not None or r.derived][:8]
+    ctx["overview_url"] = reverse("indicator_overview") + "?" + request.GET.urlencode()
+    return render(request, "assessment/_dashboard_card.html", ctx)

@@ -143,6 +143,7 @@ def dashboard_page(request, reminders=()):
     sep = "&" if "?" in ctx["export_url"] else "?"
     ctx["export_url"] += f"{sep}export=xlsx"
     ctx["warning_url"] = reverse("dashboard_warning") + "?" + urlencode({k: v for k, v in base.items()})
+    ctx["indicators_url"] = reverse("dashboard_indicators") + "?" + urlencode({k: v for k, v in base.items()})
     return render(request, "reports/dashboard.html", ctx)
 
 

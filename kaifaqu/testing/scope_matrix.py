@@ -699,6 +699,9 @@ def run_scope_parameters(m: Matrix) -> None:
     m.check("indicator_overview", "?zone", "insider", got == 200, f"status {got}")
     refused("indicator_overview", reverse("indicator_overview"), {"zone": units["zone"]}, NOT_ZONE_A)
     refused("indicator_overview", reverse("indicator_overview"), {"city": units["city"]}, NOT_CITY_A)
+    got = _status(m, "zone_a", reverse("dashboard_indicators"), {"zone": units["zone"]}).status_code
+    m.check("dashboard_indicators", "?zone", "insider", got == 200, f"status {got}")
+    refused("dashboard_indicators", reverse("dashboard_indicators"), {"zone": units["zone"]}, NOT_ZONE_A)
     got = _status(m, "zone_a", reverse("api-indicator-overview"), {"zone": units["zone"]}).status_code
     m.check("api-indicator-overview", "?zone", "insider", got == 200, f"status {got}")
     refused("api-indicator-overview", reverse("api-indicator-overview"), {"zone": units["zone"]}, NOT_ZONE_A)

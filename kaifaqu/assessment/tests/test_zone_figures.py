@@ -163,3 +163,19 @@ def test_the_overview_charts_an_indicator_this_year_against_the_last(catalogue_l
     assert chart["value"][:6] == [None, None, 30.0, None, None, 75.26] and chart["previous"][2] == 25.0
     assert chart["growth"][2] == 20.0 and chart["growth"][5] == 12.6 and chart["months"][0] == "1月"
     assert 'id="chart-trend"' in r.content.decode()
+
+
+def test_the_dashboard_loads_the_zones_figures_with_their_growth(catalogue_loaded, client_for, alice, zone_a):
+    output = catalogue_loaded["industrial_output"]
+    ZoneFigure.objects.create(zone=zone_a, indicator=output, month=D(2025, 6, 1), value=Decimal("75.26"))
+    ZoneFigure.objects.create(zone=zone_a, indicator=output, month=D(2024, 6, 1), value=Decimal("66.84"))
+    c = client_for(alice)
+    assert (
+        'hx-get="/dashboard/indicators/?year=2025&amp;month=6"'
+        in c.get("/dashboard/?year=2025&month=6").content.decode()
+    )
+    card = c.get("/dashboard/indicators/?year=2025&month=6").content.decode()
+    assert 'id="indicator-card"' in card and "规上工业总产值（亿元）" in card and "75.26" in card and "12.60%" in card
+    assert "/indicators/overview/?year=2025&amp;month=6" in card
+    empty = c.get("/dashboard/indicators/?year=2025&month=5").content.decode()
+    assert "暂无填报或台账生成的指标数据" in empty

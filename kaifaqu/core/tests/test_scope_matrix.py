@@ -70,6 +70,7 @@ SCOPE_PAGES = {
     "dashboard",
     "dashboard_warning",
     "indicator_overview",
+    "dashboard_indicators",
     "api-indicator-overview",
     "project_rates",
     "project_board",
