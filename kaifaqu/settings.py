@@ -205,6 +205,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Two models share the field name "category" with the same choices (a zone's and a scheme's): one enum.
+    "ENUM_NAME_OVERRIDES": {"ZoneCategoryEnum": "kaifaqu.zones.models.ZoneCategory"},
 }
 
 LOGGING = {

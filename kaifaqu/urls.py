@@ -57,6 +57,11 @@ router.register("source-regions", promotion_api.SourceRegionViewSet, basename="a
 router.register("promotion-modes", promotion_api.PromotionModeViewSet, basename="api-promotionmode")
 router.register("indicators", assessment_api.IndicatorViewSet, basename="api-indicator")
 router.register("zone-figures", assessment_api.ZoneFigureViewSet, basename="api-zonefigure")
+router.register("assessment-schemes", assessment_api.AssessmentSchemeViewSet, basename="api-assessmentscheme")
+router.register("assessment-items", assessment_api.SchemeItemViewSet, basename="api-schemeitem")
+router.register("assessment-adjustments", assessment_api.SchemeAdjustmentViewSet, basename="api-schemeadjustment")
+router.register("assessment-runs", assessment_api.AssessmentRunViewSet, basename="api-assessmentrun")
+router.register("assessment-cases", assessment_api.RunCaseViewSet, basename="api-runcase")
 
 registry_urls = []
 for resource in (
@@ -89,6 +94,11 @@ for resource in (
     promotion_resources.PromotionModeResource,
     assessment_resources.IndicatorResource,
     assessment_resources.ZoneFigureResource,
+    assessment_resources.AssessmentSchemeResource,
+    assessment_resources.SchemeItemResource,
+    assessment_resources.SchemeAdjustmentResource,
+    assessment_resources.AssessmentRunResource,
+    assessment_resources.RunCaseResource,
     BulletinResource,
 ):
     registry_urls += resource.urls()

@@ -6,7 +6,7 @@ from rest_framework.response import Response
 from kaifaqu.core.api import exact, model_serializer, scoped_viewset
 
 from . import resources
-from .models import Indicator, ZoneFigure
+from .models import AssessmentRun, AssessmentScheme, Indicator, RunCase, SchemeAdjustment, SchemeItem, ZoneFigure
 from .views import overview_for
 
 IndicatorViewSet = scoped_viewset(
@@ -30,6 +30,33 @@ IndicatorViewSet = scoped_viewset(
         ],
     ),
     ["order", "code"],
+)
+AssessmentSchemeViewSet = scoped_viewset(
+    resources.AssessmentSchemeResource,
+    model_serializer(
+        AssessmentScheme,
+        ["year", "category", "sub_group", "name", "groups", "grading", "excellent", "good", "passing", "warn_bottom"],
+    ),
+    ["year"],
+)
+SchemeItemViewSet = scoped_viewset(
+    resources.SchemeItemResource,
+    model_serializer(SchemeItem, ["scheme", "indicator", "group", "weight", "rule", "target", "cap"]),
+)
+SchemeAdjustmentViewSet = scoped_viewset(
+    resources.SchemeAdjustmentResource,
+    model_serializer(SchemeAdjustment, ["scheme", "kind", "name", "per_case"]),
+)
+AssessmentRunViewSet = scoped_viewset(
+    resources.AssessmentRunResource,
+    model_serializer(
+        AssessmentRun, ["scheme", "data_year", "status", "published_at"], read_only=("status", "published_at")
+    ),
+    ["data_year"],
+)
+RunCaseViewSet = scoped_viewset(
+    resources.RunCaseResource,
+    model_serializer(RunCase, ["run", "zone", "adjustment", "cases", "note"]),
 )
 ZoneFigureViewSet = scoped_viewset(
     resources.ZoneFigureResource,

@@ -7,6 +7,8 @@ period, with the growth the zone reported beside it (kept as given: published gr
 the platform's own 同比 is computed from the same period a year earlier (:mod:`kaifaqu.assessment.services`).
 """
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +17,7 @@ from kaifaqu.core.fields import MonthField, month_label
 from kaifaqu.core.models import TrackedModel
 from kaifaqu.core.scoping import Role, ScopePaths
 from kaifaqu.zones.models import Zone
+from kaifaqu.zones.models import ZoneCategory as ZoneCategoryChoices
 
 EVERYONE = Q()
 
@@ -151,3 +154,255 @@ class ZoneFigure(TrackedModel):
 
         super().clean()
         check_figure(self)
+
+
+def _positive(value) -> bool:
+    try:
+        return float(value) > 0
+    except (TypeError, ValueError):
+        return False
+
+
+class Rule(models.TextChoices):
+    SHARE_OF_BEST = "share_of_best", _("占组内最优值的比例")
+    RATIO_TO_TARGET = "ratio_to_target", _("与目标值之比（封顶）")
+    GROWTH = "growth", _("增速与目标之比")
+    MIN_MAX = "min_max", _("极差法")
+    RANK_POINTS = "rank_points", _("按名次计分")
+
+
+class GradingKind(models.TextChoices):
+    THRESHOLDS = "thresholds", _("按分数线")
+    TOP = "top", _("按名次")
+
+
+class AssessmentScheme(TrackedModel):
+    """A year's assessment scheme for one category of zones (工业类 …, optionally a sub-group such as the
+    county-managed industrial zones): its indicator groups and weights, its items (:class:`SchemeItem`), deductions
+    and vetoes (:class:`SchemeAdjustment`), grading and warnings. Data, not code: the province edits it."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), help_text=_("考核年度（评价上一年的数据）"))
+    category = models.CharField(_("开发区类别"), max_length=16, choices=ZoneCategoryChoices.choices)
+    sub_group = models.CharField(
+        _("分组"), max_length=40, blank=True, help_text=_("如 县管工业类开发区；留空为该类全部")
+    )
+    name = models.CharField(_("方案名称"), max_length=100)
+    groups = models.JSONField(
+        _("指标组及权重"),
+        default=list,
+        help_text=_("每行一组：组名 权重，如“对外开放 30”；各组权重之和为100"),
+    )
+    grading = models.CharField(
+        _("等次评定方式"), max_length=16, choices=GradingKind.choices, default=GradingKind.THRESHOLDS
+    )
+    excellent = models.DecimalField(_("优秀（分数线或名额）"), max_digits=6, decimal_places=2, null=True, blank=True)
+    good = models.DecimalField(_("良好（分数线或名额）"), max_digits=6, decimal_places=2, null=True, blank=True)
+    passing = models.DecimalField(_("合格（分数线或名额）"), max_digits=6, decimal_places=2, null=True, blank=True)
+    warn_bottom = models.PositiveSmallIntegerField(_("末位预警个数"), default=0)
+
+    scope_paths = ScopePaths(city=None, zone=None, enterprise=None)
+    write_roles = (Role.PROVINCE,)
+    reference_data = True
+
+    class Meta:
+        verbose_name = _("考核方案")
+        verbose_name_plural = _("考核方案")
+        ordering = ["-year", "category", "sub_group"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "category", "sub_group"],
+                name="scheme_once_per_year_and_group",
+                violation_error_message=_("该年度该类别（分组）已有考核方案"),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def scope_q(cls, scope):
+        return EVERYONE  # schemes are public: every zone knows how it is assessed
+
+    def clean(self):
+        super().clean()
+        groups = self.groups if isinstance(self.groups, list) else None
+        ok = groups is not None and all(
+            isinstance(g, list | tuple) and len(g) == 2 and str(g[0]).strip() and _positive(g[1]) for g in groups
+        )
+        if not ok or not groups:
+            raise ValidationError({"groups": _("指标组应逐行填写“组名 权重”，权重为正数")})
+        names = [str(g[0]).strip() for g in groups]
+        if len(set(names)) != len(names):
+            raise ValidationError({"groups": _("指标组名称重复")})
+
+    def group_names(self) -> list[str]:
+        return [str(g[0]).strip() for g in self.groups or []]
+
+
+class SchemeItem(TrackedModel):
+    """One indicator of a scheme: its group, its points and how they are earned."""
+
+    scheme = models.ForeignKey(
+        AssessmentScheme, verbose_name=_("考核方案"), on_delete=models.CASCADE, related_name="items"
+    )
+    indicator = models.ForeignKey(Indicator, verbose_name=_("指标"), on_delete=models.PROTECT, related_name="+")
+    group = models.CharField(_("指标组"), max_length=40)
+    weight = models.DecimalField(_("分值"), max_digits=6, decimal_places=2)
+    rule = models.CharField(_("计分方法"), max_length=20, choices=Rule.choices, default=Rule.SHARE_OF_BEST)
+    target = models.DecimalField(_("目标值"), max_digits=14, decimal_places=4, null=True, blank=True)
+    cap = models.DecimalField(_("封顶倍数"), max_digits=5, decimal_places=2, null=True, blank=True)
+
+    scope_paths = ScopePaths.through("scheme")
+    write_roles = (Role.PROVINCE,)
+    history_parent = "scheme"
+
+    class Meta:
+        verbose_name = _("考核指标")
+        verbose_name_plural = _("考核指标")
+        ordering = ["scheme", "group", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "indicator"],
+                name="scheme_item_indicator_once",
+                violation_error_message=_("该指标已在本方案中使用"),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.scheme} · {self.indicator}"
+
+    def clean(self):
+        super().clean()
+        if self.scheme_id and self.group and self.group not in self.scheme.group_names():
+            raise ValidationError(
+                {
+                    "group": _("方案中没有“%(g)s”组；现有：%(n)s")
+                    % {"g": self.group, "n": "、".join(self.scheme.group_names())}
+                }
+            )
+        if self.weight is not None and self.weight <= 0:
+            raise ValidationError({"weight": _("分值应大于0")})
+        if self.rule in (Rule.RATIO_TO_TARGET, Rule.GROWTH) and not self.target:
+            raise ValidationError({"target": _("按目标值计分须填写不为0的目标值")})
+        if self.cap is not None and self.cap < 1:
+            raise ValidationError({"cap": _("封顶倍数不能小于1")})
+
+
+class AdjustmentKind(models.TextChoices):
+    DEDUCTION = "deduction", _("扣分项")
+    VETO = "veto", _("一票否决")
+
+
+class SchemeAdjustment(TrackedModel):
+    """A deduction (points per case) or a veto (a case removes the zone from the top grade) of a scheme."""
+
+    scheme = models.ForeignKey(
+        AssessmentScheme, verbose_name=_("考核方案"), on_delete=models.CASCADE, related_name="adjustments"
+    )
+    kind = models.CharField(_("类别"), max_length=16, choices=AdjustmentKind.choices)
+    name = models.CharField(_("名称"), max_length=60, help_text=_("如 中央巡视发现问题、重大安全事故"))
+    per_case = models.DecimalField(_("每次扣分"), max_digits=5, decimal_places=2, null=True, blank=True)
+
+    scope_paths = ScopePaths.through("scheme")
+    write_roles = (Role.PROVINCE,)
+    history_parent = "scheme"
+
+    class Meta:
+        verbose_name = _("扣分与否决项")
+        verbose_name_plural = _("扣分与否决项")
+        ordering = ["scheme", "kind", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="veto") | Q(per_case__gt=0),
+                name="deduction_has_points",
+                violation_error_message=_("扣分项须填写大于0的每次扣分"),
+            )
+        ]
+
+    constraint_fields = {"deduction_has_points": "per_case"}
+
+    def __str__(self):
+        return f"{self.scheme} · {self.name}"
+
+
+class RunStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已发布")
+
+
+class AssessmentRun(TrackedModel):
+    """A scheme applied to a year's data: every zone's score, rank, grade and warning. A draft is computed from the
+    current figures each time it is read; publishing freezes the results (later corrections are listed beside)."""
+
+    scheme = models.ForeignKey(
+        AssessmentScheme, verbose_name=_("考核方案"), on_delete=models.PROTECT, related_name="runs"
+    )
+    data_year = models.PositiveSmallIntegerField(_("数据年度"), help_text=_("一般为考核年度的上一年"))
+    status = models.CharField(_("状态"), max_length=16, choices=RunStatus.choices, default=RunStatus.DRAFT)
+    results = models.JSONField(_("发布结果"), null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("发布人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+
+    scope_paths = ScopePaths(city=None, zone=None, enterprise=None)
+    write_roles = (Role.PROVINCE,)
+    history_exclude = ("created_at", "updated_at", "results")
+
+    class Meta:
+        verbose_name = _("考核结果")
+        verbose_name_plural = _("考核结果")
+        ordering = ["-data_year", "scheme"]
+
+    def __str__(self):
+        return _("%(s)s（%(y)s年数据）") % {"s": self.scheme, "y": self.data_year}
+
+    @classmethod
+    def scope_q(cls, scope):
+        if scope.enterprise_id:
+            return None  # an assessment of zones: not an enterprise's business
+        return EVERYONE  # every zone reads the ranking; its detail is its own (assessment.views)
+
+
+class RunCase(TrackedModel):
+    """Cases of a deduction or a veto for one zone in one run (2 findings of a central inspection …)."""
+
+    run = models.ForeignKey(AssessmentRun, verbose_name=_("考核结果"), on_delete=models.CASCADE, related_name="cases")
+    zone = models.ForeignKey(Zone, verbose_name=_("开发区"), on_delete=models.PROTECT, related_name="+")
+    adjustment = models.ForeignKey(
+        SchemeAdjustment, verbose_name=_("扣分与否决项"), on_delete=models.PROTECT, related_name="cases"
+    )
+    cases = models.PositiveSmallIntegerField(_("次数"), default=1, validators=[MinValueValidator(1)])
+    note = models.CharField(_("依据"), max_length=200, blank=True, help_text=_("如 通报文号、问题清单"))
+
+    scope_paths = ScopePaths(city="zone__city", zone="zone", enterprise=None)
+    write_roles = (Role.PROVINCE,)
+    history_parent = "run"
+
+    class Meta:
+        verbose_name = _("扣分与否决记录")
+        verbose_name_plural = _("扣分与否决记录")
+        ordering = ["run", "zone", "adjustment"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "zone", "adjustment"],
+                name="run_case_once",
+                violation_error_message=_("该开发区本项已有记录，请修改次数"),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.zone} · {self.adjustment.name} × {self.cases}"
+
+    def clean(self):
+        super().clean()
+        if self.run_id and self.adjustment_id and self.adjustment.scheme_id != self.run.scheme_id:
+            raise ValidationError({"adjustment": _("扣分与否决项不属于本次考核的方案")})
+        if self.run_id and self.run.status == RunStatus.PUBLISHED:
+            raise ValidationError(_("考核结果已发布，不能再修改扣分与否决记录"))

@@ -113,6 +113,39 @@ def derived_value(indicator: Indicator, zones, month: datetime.date) -> Decimal 
     return None
 
 
+def derived_by_zone(indicator: Indicator, zones: list, month: datetime.date) -> dict[int, Decimal | None]:
+    """:func:`derived_value` of each of ``zones`` at once: a grouped query per figure, not one per zone."""
+    from kaifaqu.projects import rates
+    from kaifaqu.projects.models import AnnualPlan, Project
+    from kaifaqu.promotion.models import Agreement
+
+    kind = indicator.derivation
+    ids = [z.pk for z in zones]
+    if not kind:
+        return dict.fromkeys(ids)
+    period = rates.Period(month.year, month.month)
+
+    def completed(transformation: bool) -> dict[int, Decimal]:
+        plans = AnnualPlan.objects.filter(project__zone__in=ids)
+        projects = Project.objects.filter(zone__in=ids)
+        if transformation:
+            plans, projects = plans.filter(project__is_transformation=True), projects.filter(is_transformation=True)
+        _total, units = rates.compute(plans, projects, period, group_by="project__zone")
+        return {u.key: u.completed for u in units}
+
+    if kind in (Derivation.INDUSTRIAL_INVESTMENT, Derivation.TRANSFORMATION_INVEST):
+        done = completed(kind == Derivation.TRANSFORMATION_INVEST)
+        return {z: in_unit(done.get(z, Decimal(0)), indicator.unit) for z in ids}
+    if kind == Derivation.TRANSFORMATION_SHARE:
+        part, whole = completed(True), completed(False)
+        return {z: percent(part.get(z, 0), whole.get(z, 0), places=2) for z in ids}
+    if kind == Derivation.SIGNED_INVESTMENT:
+        signed = Agreement.objects.filter(lead__zone__in=ids, signed_on__range=(period.start, period.end))
+        sums = dict(signed.values_list("lead__zone").annotate(s=Sum("amount")).order_by())
+        return {z: in_unit(sums.get(z) or Decimal(0), indicator.unit) for z in ids}
+    return {z.pk: derived_value(indicator, type(z).objects.filter(pk=z.pk), month) for z in zones}
+
+
 @dataclass
 class Row:
     """One indicator of the overview: what was entered, what the ledgers give, and the growth of each."""

@@ -1,7 +1,7 @@
 from kaifaqu.core.excel import SheetColumn as C
 from kaifaqu.core.excel import SheetSpec
 
-from .models import Indicator, ZoneFigure
+from .models import AssessmentRun, AssessmentScheme, Indicator, RunCase, SchemeAdjustment, SchemeItem, ZoneFigure
 
 
 class IndicatorSheet(SheetSpec):
@@ -35,5 +35,61 @@ class ZoneFigureSheet(SheetSpec):
         C("month"),
         C("value"),
         C("reported_growth"),
+        C("note"),
+    ]
+
+
+class AssessmentSchemeSheet(SheetSpec):
+    model = AssessmentScheme
+    key = ("year", "category", "sub_group")
+    columns = [
+        C("year"),
+        C("category"),
+        C("sub_group"),
+        C("name"),
+        C("grading"),
+        C("excellent"),
+        C("good"),
+        C("passing"),
+        C("warn_bottom"),
+    ]
+
+
+class SchemeItemSheet(SheetSpec):
+    model = SchemeItem
+    key = ("scheme", "indicator")
+    columns = [
+        C("scheme", lookup="name", note="填写考核方案名称"),
+        C("indicator", lookup="name", note="填写指标目录中的指标名称"),
+        C("group"),
+        C("weight"),
+        C("rule"),
+        C("target"),
+        C("cap"),
+    ]
+
+
+class SchemeAdjustmentSheet(SheetSpec):
+    model = SchemeAdjustment
+    key = ("scheme", "name")
+    columns = [C("scheme", lookup="name", note="填写考核方案名称"), C("kind"), C("name"), C("per_case")]
+
+
+class AssessmentRunSheet(SheetSpec):
+    model = AssessmentRun
+    key = ("scheme", "data_year")
+    columns = [C("scheme", lookup="name", note="填写考核方案名称"), C("data_year")]
+
+
+class RunCaseSheet(SheetSpec):
+    """Deduction and veto cases of a run: one row per zone and item."""
+
+    model = RunCase
+    key = ("run", "zone", "adjustment")
+    columns = [
+        C("run", lookup="pk", note="填写考核结果编号"),
+        C("zone", lookup="name", note="填写开发区全称"),
+        C("adjustment", lookup="pk", note="填写扣分与否决项编号"),
+        C("cases"),
         C("note"),
     ]

@@ -2,11 +2,14 @@
 同比 beside the reported growth."""
 
 import datetime
+from decimal import Decimal
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from kaifaqu.core.fields import month_label
 from kaifaqu.core.forms import add_period_picker, clean_period, style_fields, with_period
-from kaifaqu.core.scoping import scope_for
+from kaifaqu.core.scoping import can_write, scope_for
 from kaifaqu.core.views import refuse_outside_scope
 from kaifaqu.projects import rates
 from kaifaqu.zones.models import City, Zone
@@ -121,3 +124,107 @@ def dashboard_card(request):
     ctx["shown"] = [r for r in ctx["rows"] if r.value is not None or r.derived][:8]
     ctx["overview_url"] = reverse("indicator_overview") + "?" + request.GET.urlencode()
     return render(request, "assessment/_dashboard_card.html", ctx)
+
+
+def _visible_zones(user) -> set[str] | None:
+    """The zones whose results ``user`` reads in detail: a zone its own, a city its zones, the province all (None)."""
+    scope = scope_for(user)
+    if scope.everything:
+        return None
+    return set(Zone.objects.for_user(user).values_list("name", flat=True))
+
+
+def run_context(run, request) -> dict:
+    """The ranking of a run as ``request.user`` may read it, the scheme's problems if it cannot be computed, and,
+    once published, the totals that would differ today."""
+    from . import runs
+
+    try:
+        results = runs.results_of(run)
+        problems = []
+    except ValidationError as exc:
+        results, problems = [], exc.messages
+    visible = _visible_zones(request.user)
+    shown = [r for r in results if visible is None or r["zone"] in visible]
+    zone_pk = dict(Zone.objects.filter(name__in=[r["zone"] for r in shown]).values_list("name", "pk"))
+    for r in shown:
+        r["zone_pk"] = zone_pk.get(r["zone"])
+    return {
+        "results": shown,
+        "ranked": len(results),
+        "problems": problems,
+        "published": run.results is not None,
+        "changed": runs.changed_since(run) if run.results is not None and visible is None else [],
+        "can_publish": can_write(request.user, type(run)) and run.results is None and not problems,
+    }
+
+
+@login_required
+def scorecard(request, pk, zone):
+    """A zone's scorecard in a run: each item's input, rule, arithmetic and the points lost against the best."""
+    from .models import AssessmentRun
+    from .runs import results_of
+
+    run = get_object_or_404(AssessmentRun.objects.for_user(request.user), pk=pk)
+    target = get_object_or_404(Zone.objects.for_user(request.user), pk=zone)
+    try:
+        result = next((r for r in results_of(run) if r["zone"] == target.name), None)
+    except ValidationError:
+        result = None
+    if result is None:
+        raise Http404(_("该开发区不在本次考核之列"))
+    groups = {}
+    for item in result["items"]:
+        groups.setdefault(item["group"], []).append(item)
+    ctx = {"title": _("%(z)s考核得分") % {"z": target}, "run": run, "zone": target, "r": result, "groups": groups}
+    return render(request, "assessment/scorecard.html", ctx)
+
+
+@login_required
+def publish_run(request, pk):
+    from .models import AssessmentRun
+    from .runs import publish
+
+    if request.method != "POST":
+        return redirect("assessmentrun_detail", pk=pk)
+    run = get_object_or_404(AssessmentRun.objects.for_user(request.user), pk=pk)
+    if not can_write(request.user, AssessmentRun):
+        raise PermissionDenied(_("您没有发布考核结果的权限"))
+    try:
+        publish(run.pk, request.user)
+        messages.success(request, _("考核结果已发布，内容已冻结"))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("assessmentrun_detail", pk=pk)
+
+
+@login_required
+def export_run(request, pk):
+    """The ranking as .xlsx (what the user may read of it)."""
+    from openpyxl import Workbook
+
+    from kaifaqu.core.excel import save_workbook
+    from kaifaqu.core.views import xlsx_response
+
+    from .models import AssessmentRun
+
+    run = get_object_or_404(AssessmentRun.objects.for_user(request.user), pk=pk)
+    ctx = run_context(run, request)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_("考核排名"))
+    ws.append([_("名次"), _("开发区"), _("得分"), _("扣分"), _("总分"), _("等次"), _("末位预警"), _("说明")])
+    for r in ctx["results"]:
+        deducted = sum((Decimal(d["points"]) for d in r["deductions"]), Decimal(0))
+        ws.append(
+            [
+                r["rank"],
+                r["zone"],
+                Decimal(r["score"]),
+                deducted,
+                Decimal(r["total"]),
+                r["grade"],
+                _("是") if r["warned"] else "",
+                r["grade_note"],
+            ]
+        )
+    return xlsx_response(save_workbook(wb), _("%(r)s 考核排名.xlsx") % {"r": run})

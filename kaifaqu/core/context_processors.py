@@ -64,6 +64,8 @@ MENU = [
             (_("开发区指标"), "indicator_overview"),
             (_("指标数据"), "zonefigure_list"),
             (_("指标目录"), "indicator_list"),
+            (_("考核结果"), "assessmentrun_list"),
+            (_("考核方案"), "assessmentscheme_list"),
             (_("月通报"), "bulletin_list"),
             (_("数据核验"), "figure_check"),
             (_("台账总览"), "records"),

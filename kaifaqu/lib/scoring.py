@@ -36,6 +36,11 @@ def points(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def _n(value) -> str:
+    """A value in an explanation as it reads: 80, 12.5 (no trailing zeros, no exponent)."""
+    return format(Decimal(value).normalize(), "f")
+
+
 @dataclass(frozen=True)
 class Rule:
     kind: str
@@ -177,40 +182,46 @@ def _item_points(item: Item, values: dict[str, Decimal | None]) -> dict[str, tup
         best = (min(positive) if lower else max(positive)) if positive else None
         for z, v in known.items():
             if best is None or v <= 0:
-                out[z] = (Decimal(0), _("%(v)s，不大于0，不得分") % {"v": v})
+                out[z] = (Decimal(0), _("%(v)s，不大于0，不得分") % {"v": _n(v)})
                 continue
             share = best / v if lower else v / best
             out[z] = (
                 points(share * w),
                 _("%(v)s，最优%(b)s：%(f)s × %(w)s = %(p)s分")
-                % {"v": v, "b": best, "f": f"{best}/{v}" if lower else f"{v}/{best}", "w": w, "p": points(share * w)},
+                % {
+                    "v": _n(v),
+                    "b": _n(best),
+                    "f": f"{_n(best)}/{_n(v)}" if lower else f"{_n(v)}/{_n(best)}",
+                    "w": _n(w),
+                    "p": points(share * w),
+                },
             )
     elif rule.kind in ("ratio_to_target", "growth"):
         cap = rule.cap or Decimal(1)
         for z, v in known.items():
             if rule.kind == "growth" and v <= 0:
-                out[z] = (Decimal(0), _("增速%(v)s%%，未增长，不得分") % {"v": v})
+                out[z] = (Decimal(0), _("增速%(v)s%%，未增长，不得分") % {"v": _n(v)})
                 continue
             ratio = (rule.target / v if v else cap) if lower else v / rule.target
             used = min(max(ratio, Decimal(0)), cap)
-            formula = f"{rule.target}/{v}" if lower else f"{v}/{rule.target}"
-            capped = _("（封顶%(c)s倍）") % {"c": cap} if ratio > cap else ""
+            formula = f"{_n(rule.target)}/{_n(v)}" if lower else f"{_n(v)}/{_n(rule.target)}"
+            capped = _("（封顶%(c)s倍）") % {"c": _n(cap)} if ratio > cap else ""
             out[z] = (
                 points(used * w),
                 _("%(v)s，目标%(t)s：%(f)s%(c)s × %(w)s = %(p)s分")
-                % {"v": v, "t": rule.target, "f": formula, "c": capped, "w": w, "p": points(used * w)},
+                % {"v": _n(v), "t": _n(rule.target), "f": formula, "c": capped, "w": _n(w), "p": points(used * w)},
             )
     elif rule.kind == "min_max":
         lo, hi = min(known.values()), max(known.values())
         for z, v in known.items():
             if hi == lo:
-                out[z] = (points(w), _("%(v)s，各开发区相同，得满分%(w)s分") % {"v": v, "w": w})
+                out[z] = (points(w), _("%(v)s，各开发区相同，得满分%(w)s分") % {"v": _n(v), "w": _n(w)})
                 continue
             share = (hi - v) / (hi - lo) if lower else (v - lo) / (hi - lo)
-            formula = f"({hi}−{v})/({hi}−{lo})" if lower else f"({v}−{lo})/({hi}−{lo})"
+            formula = f"({_n(hi)}−{_n(v)})/({_n(hi)}−{_n(lo)})" if lower else f"({_n(v)}−{_n(lo)})/({_n(hi)}−{_n(lo)})"
             out[z] = (
                 points(share * w),
-                _("%(v)s：%(f)s × %(w)s = %(p)s分") % {"v": v, "f": formula, "w": w, "p": points(share * w)},
+                _("%(v)s：%(f)s × %(w)s = %(p)s分") % {"v": _n(v), "f": formula, "w": _n(w), "p": points(share * w)},
             )
     elif rule.kind == "rank_points":
         ranks = _ranks(known, higher_first=not lower)
@@ -220,7 +231,7 @@ def _item_points(item: Item, values: dict[str, Decimal | None]) -> dict[str, tup
             out[z] = (
                 points(share * w),
                 _("%(v)s，第%(r)s名（共%(n)s个）：(%(n)s−%(r)s)/(%(n)s−1) × %(w)s = %(p)s分")
-                % {"v": v, "r": ranks[z], "n": n, "w": w, "p": points(share * w)},
+                % {"v": _n(v), "r": ranks[z], "n": n, "w": _n(w), "p": points(share * w)},
             )
     return out
 

@@ -1,6 +1,7 @@
 """factory_boy factories for tests and benchmarks."""
 
 import datetime
+from decimal import Decimal
 
 import factory
 
@@ -370,3 +371,32 @@ class ZoneFigureFactory(factory.django.DjangoModelFactory):
     indicator = factory.SubFactory(IndicatorFactory)
     month = factory.LazyFunction(lambda: datetime.date(2025, 6, 1))
     value = 10
+
+
+class AssessmentSchemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "assessment.AssessmentScheme"
+
+    year = 2026
+    category = "industrial"
+    sub_group = factory.Sequence(lambda n: f"分组{n}")
+    name = factory.Sequence(lambda n: f"2026年工业类开发区考核方案{n}")
+    groups = factory.LazyFunction(lambda: [["综合", 100]])
+
+
+class SchemeAdjustmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "assessment.SchemeAdjustment"
+
+    scheme = factory.SubFactory(AssessmentSchemeFactory)
+    kind = "deduction"
+    name = "中央巡视发现问题"
+    per_case = Decimal("0.3")
+
+
+class AssessmentRunFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "assessment.AssessmentRun"
+
+    scheme = factory.SubFactory(AssessmentSchemeFactory)
+    data_year = 2025

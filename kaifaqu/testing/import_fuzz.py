@@ -79,7 +79,13 @@ def _populate(zone, n: int) -> None:
     lead = f.LeadFactory(zone=zone, company=f"北京模糊{n}科技有限公司")
     f.FollowUpFactory(lead=lead)
     f.TripFactory(zone=zone)
-    f.ZoneFigureFactory(zone=zone, indicator=f.IndicatorFactory(code=f"fuzz_{n}", name=f"模糊指标{n}"))
+    indicator = f.IndicatorFactory(code=f"fuzz_{n}", name=f"模糊指标{n}")
+    f.ZoneFigureFactory(zone=zone, indicator=indicator)
+    scheme = f.AssessmentSchemeFactory(name=f"模糊考核方案{n}", sub_group=f"模糊分组{n}")
+    apps.get_model("assessment.SchemeItem").objects.create(scheme=scheme, indicator=indicator, group="综合", weight=100)
+    adjustment = f.SchemeAdjustmentFactory(scheme=scheme, name=f"模糊扣分项{n}")
+    run = f.AssessmentRunFactory(scheme=scheme)
+    apps.get_model("assessment.RunCase").objects.create(run=run, zone=zone, adjustment=adjustment)
 
 
 def build_world(zone_a, zone_b) -> dict:

@@ -183,6 +183,15 @@ BUILD: dict[str, Callable[[World], object]] = {
     "user": lambda w: w.users["agent_a"],
     "indicator": lambda w: f.IndicatorFactory(code="matrix_indicator", name="矩阵指标"),
     "zonefigure": lambda w: f.ZoneFigureFactory(zone=w.zone_a, indicator=w["indicator"]),
+    "assessmentscheme": lambda w: f.AssessmentSchemeFactory(name="矩阵考核方案"),
+    "schemeitem": lambda w: apps.get_model("assessment.SchemeItem").objects.create(
+        scheme=w["assessmentscheme"], indicator=w["indicator"], group="综合", weight=100
+    ),
+    "schemeadjustment": lambda w: f.SchemeAdjustmentFactory(scheme=w["assessmentscheme"], name="矩阵扣分项"),
+    "assessmentrun": lambda w: f.AssessmentRunFactory(scheme=w["assessmentscheme"]),
+    "runcase": lambda w: apps.get_model("assessment.RunCase").objects.create(
+        run=w["assessmentrun"], zone=w.zone_a, adjustment=w["schemeadjustment"], cases=1
+    ),
     "figurecheck": lambda w: apps.get_model("reports.FigureCheck").objects.create(
         text="矩阵核验：开复工率达到90.0%。",
         city=w.city_a,
@@ -329,6 +338,19 @@ SPECS = {
             extra=(("bulletin_export", "post"),),
         ),
         shared("indicator", "assessment.Indicator"),
+        shared("assessmentscheme", "assessment.AssessmentScheme"),
+        shared("schemeitem", "assessment.SchemeItem"),
+        shared("schemeadjustment", "assessment.SchemeAdjustment"),
+        # A run's ranking is read by every zone (each its own detail); enterprises are not assessed.
+        Spec(
+            "assessmentrun",
+            "assessment.AssessmentRun",
+            insider="province",
+            readers=("zone_b", "city_b", "agent_b"),
+            outsiders={"enterprise": "ent1"},
+            extra=(("assessmentrun_export", "get"), ("assessmentrun_publish", "post")),
+        ),
+        Spec("runcase", "assessment.RunCase"),
         Spec("zonefigure", "assessment.ZoneFigure"),
         # A kept 数据核验 belongs to its author's unit: zone A, its city and the province read it.
         Spec("figurecheck", "reports.FigureCheck", extra=(("figure_check_detail", "get"),)),

@@ -29,6 +29,7 @@ from django.urls import URLPattern, reverse
 
 from kaifaqu.approvals import calendar as holiday_calendar
 from kaifaqu.approvals.models import CalendarYear, Holiday, ProgressAccess
+from kaifaqu.assessment.models import RunCase, SchemeItem
 from kaifaqu.core.views import REGISTRY
 from kaifaqu.enterprises.models import EnterpriseZone
 from kaifaqu.projects.models import ReportCorrection
@@ -52,6 +53,8 @@ NOT_PAGES = {
     "bulletin_publish": "POST only",
     "bulletin_export": "POST only (starts a job)",
     "job_download": "a file download: one job, its file",
+    "assessmentrun_publish": "POST only",
+    "assessmentrun_scorecard": "a run and a zone: the run's own detail (measured) computes the same results",
 }
 # Extra pages that show one record: the anchor they are measured on.
 PAGE_OBJECTS = {
@@ -60,6 +63,7 @@ PAGE_OBJECTS = {
     "monthlyreport_correct": "monthlyreport",
     "problem_delete": "problem",
     "job_detail": "job",
+    "assessmentrun_export": "assessmentrun",
 }
 # Extra pages measured as another user than the province (the one they are made for).
 PAGE_USERS = {"project_board": "zone", "approvals_mine": "enterprise", "monthlyreport_correct": "zone"}
@@ -100,6 +104,11 @@ ANCHOR_EDITS = {
     "sourceregion": ("order", lambda i: i + 1),
     "indicator": ("source", lambda i: f"来源部门{i:02d}"),
     "zonefigure": ("note", lambda i: f"备注{i:02d}"),
+    "assessmentscheme": ("name", lambda i: f"预算考核方案（{i:02d}）"),
+    "schemeitem": ("target", lambda i: Decimal(10 + i)),
+    "schemeadjustment": ("name", lambda i: f"扣分项{i:02d}"),
+    "assessmentrun": ("data_year", lambda i: 2020 + i % 5),
+    "runcase": ("note", lambda i: f"依据{i:02d}"),
     "promotionmode": ("order", lambda i: i + 1),
 }
 
@@ -153,6 +162,9 @@ class World:
         self.published = Bulletin.objects.create(month=self.month, level="city", city=self.city)
         self.job = Job.objects.create(kind="list_export", params={}, created_by=self.users["province"])
         self.indicator = f.IndicatorFactory(code="budget_indicator", name="预算指标")
+        self.scheme = f.AssessmentSchemeFactory(name="预算考核方案", sub_group="")
+        self.adjustment = f.SchemeAdjustmentFactory(scheme=self.scheme)
+        self.run = f.AssessmentRunFactory(scheme=self.scheme)
         self.anchors = {
             "city": self.city,
             "zone": self.zone,
@@ -189,6 +201,13 @@ class World:
             "job": self.job,
             "indicator": self.indicator,
             "zonefigure": f.ZoneFigureFactory(zone=self.zone, indicator=self.indicator, month=self.month),
+            "assessmentscheme": self.scheme,
+            "schemeitem": SchemeItem.objects.create(
+                scheme=self.scheme, indicator=self.indicator, group="综合", weight=100
+            ),
+            "schemeadjustment": self.adjustment,
+            "assessmentrun": self.run,
+            "runcase": RunCase.objects.create(run=self.run, zone=self.zone, adjustment=self.adjustment, cases=1),
         }
         ProgressAccess.objects.create(project=self.project)
         content = build(self.published)
@@ -271,6 +290,12 @@ class World:
         indicator = f.IndicatorFactory(code=f"budget_indicator_{i:02d}", name=f"预算指标{i:02d}")
         f.ZoneFigureFactory(zone=self.zone, indicator=indicator, month=self.month)
         f.ZoneFigureFactory(zone=near_zone, indicator=self.indicator, month=self.month)
+        scheme = f.AssessmentSchemeFactory(name=f"预算考核方案{i:02d}", sub_group=f"预算分组{i:02d}")
+        SchemeItem.objects.create(scheme=scheme, indicator=indicator, group="综合", weight=100)
+        f.SchemeAdjustmentFactory(scheme=scheme, name=f"扣分项（{i:02d}）")
+        f.AssessmentRunFactory(scheme=scheme, data_year=2024)
+        RunCase.objects.create(run=self.run, zone=near_zone, adjustment=self.adjustment, cases=2)
+        f.ZoneFigureFactory(zone=near_zone, indicator=self.indicator, month=datetime.date(self.run.data_year, 12, 1))
         # The anchors' pages: related rows and history with foreign keys.
         a["monthlyreport"].corrections.create(
             field="this_month", old_value=i, new_value=100, reason="更正", corrected_by=agent

@@ -71,6 +71,7 @@ SCOPE_PAGES = {
     "dashboard_warning",
     "indicator_overview",
     "dashboard_indicators",
+    "assessmentrun_scorecard",  # assessment/tests: a zone reads its own scorecard, another zone's is 404
     "api-indicator-overview",
     "project_rates",
     "project_board",

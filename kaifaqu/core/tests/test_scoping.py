@@ -6,6 +6,7 @@ import pytest
 from django.apps import apps
 
 from kaifaqu.accounts.models import User
+from kaifaqu.assessment.models import RunCase
 from kaifaqu.core.models import TrackedModel
 from kaifaqu.core.scoping import NO_SCOPE, ScopePaths, merge_links, scope_for
 from kaifaqu.core.views import REGISTRY
@@ -75,9 +76,13 @@ OBJECTS = {
     "agreement": lambda zone: f.AgreementFactory(lead__zone=zone),
     "bulletin": lambda zone: Bulletin.objects.create(month=datetime.date(2025, 9, 1), level="city", city=zone.city),
     "zonefigure": lambda zone: f.ZoneFigureFactory(zone=zone),
+    "runcase": lambda zone: RunCase.objects.create(
+        run=f.AssessmentRunFactory(), zone=zone, adjustment=f.SchemeAdjustmentFactory(), cases=2
+    ),
 }
 # Reference data every signed-in user reads (the catalogue and the holiday calendar).
 SHARED = {"proceduretype", "calendaryear", "holiday", "sourceregion", "promotionmode", "indicator"}
+SHARED |= {"assessmentscheme", "schemeitem", "schemeadjustment", "assessmentrun"}  # every zone reads them
 
 
 def test_every_registered_resource_is_covered_by_this_check():

@@ -1,0 +1,113 @@
+"""Assessment runs from stored schemes: ranks and grades from the zones' figures, a scorecard that explains every
+point, each zone reading its own detail, and publishing that freezes the results."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from kaifaqu.assessment.models import AssessmentRun, RunCase, SchemeItem, ZoneFigure
+from kaifaqu.testing import factories as f
+
+D = datetime.date
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def run(zone_a, zone_b):
+    """Two industrial zones, one indicator: zone A 80, zone B 100 (亿元 of 规上工业总产值 in 2025)."""
+    output = f.IndicatorFactory(code="industrial_output", name="规上工业总产值", unit="亿元", period_kind="yearly")
+    scheme = f.AssessmentSchemeFactory(
+        name="2026年工业类开发区考核方案",
+        sub_group="",
+        groups=[["发展质量", 100]],
+        grading="thresholds",
+        excellent=Decimal(95),
+        good=Decimal(80),
+        passing=Decimal(60),
+        warn_bottom=1,
+    )
+    SchemeItem.objects.create(scheme=scheme, indicator=output, group="发展质量", weight=100, rule="share_of_best")
+    for zone, value in ((zone_a, 80), (zone_b, 100)):
+        ZoneFigure.objects.create(zone=zone, indicator=output, month=D(2025, 12, 1), value=Decimal(value))
+    return f.AssessmentRunFactory(scheme=scheme, data_year=2025)
+
+
+def test_the_ranking_and_a_zones_scorecard_explain_every_point(client_for, province_user, alice, zone_a, zone_b, run):
+    c = client_for(province_user)
+    page = c.get(f"/assessment-runs/{run.pk}/")
+    results = page.context["results"]
+    assert [(r["zone"], r["rank"], r["total"], r["grade"], r["warned"]) for r in results] == [
+        (zone_b.name, 1, "100.00", "优秀", False),
+        (zone_a.name, 2, "80.00", "良好", True),
+    ]
+    card = c.get(f"/assessment-runs/{run.pk}/zones/{zone_a.pk}/").content.decode()
+    assert "80，最优100：80/100 × 100 = 80.00分" in card and "较最高失分" in card and "20.00" in card
+    # A zone reads its own row and scorecard, not another zone's.
+    mine = client_for(alice)
+    assert [r["zone"] for r in mine.get(f"/assessment-runs/{run.pk}/").context["results"]] == [zone_a.name]
+    assert mine.get(f"/assessment-runs/{run.pk}/zones/{zone_a.pk}/").status_code == 200
+    assert mine.get(f"/assessment-runs/{run.pk}/zones/{zone_b.pk}/").status_code == 404
+    assert mine.post(f"/assessment-runs/{run.pk}/publish/").status_code == 403
+    export = c.get(f"/assessment-runs/{run.pk}/export/")
+    assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_deductions_and_a_veto_count_in_the_run(client_for, province_user, zone_b, run):
+    deduction = f.SchemeAdjustmentFactory(scheme=run.scheme, name="中央巡视发现问题", per_case=Decimal("0.3"))
+    veto = f.SchemeAdjustmentFactory(scheme=run.scheme, kind="veto", name="重大安全事故", per_case=None)
+    RunCase.objects.create(run=run, zone=zone_b, adjustment=deduction, cases=2)
+    RunCase.objects.create(run=run, zone=zone_b, adjustment=veto)
+    top = client_for(province_user).get(f"/assessment-runs/{run.pk}/").context["results"][0]
+    assert (top["zone"], top["total"], top["grade"]) == (zone_b.name, "99.40", "良好")
+    assert "重大安全事故" in top["grade_note"] and top["deductions"] == [
+        {"name": "中央巡视发现问题", "cases": 2, "points": "0.60"}
+    ]
+
+
+def test_a_published_run_stays_frozen_and_lists_what_changed_since(client_for, province_user, zone_a, run):
+    c = client_for(province_user)
+    assert c.post(f"/assessment-runs/{run.pk}/publish/").status_code == 302
+    run.refresh_from_db()
+    assert run.status == "published" and run.results[1]["total"] == "80.00"
+    ZoneFigure.objects.filter(zone=zone_a).update(value=Decimal(90))  # a correction after publishing
+    page = c.get(f"/assessment-runs/{run.pk}/")
+    assert page.context["results"][1]["total"] == "80.00"
+    assert page.context["changed"] == [{"zone": zone_a.name, "published": "80.00", "now": "90.00"}]
+    assert "发布时总分 80.00，按当前数据为 90.00" in page.content.decode()
+    again = c.post(f"/assessment-runs/{run.pk}/publish/", follow=True)
+    assert "不能重复发布" in again.content.decode()
+    adjustment = f.SchemeAdjustmentFactory(scheme=run.scheme)
+    r = c.post("/assessment-cases/add/", {"run": run.pk, "zone": zone_a.pk, "adjustment": adjustment.pk, "cases": 1})
+    assert r.status_code == 400 and "已发布" in r.content.decode() and not RunCase.objects.exists()
+
+
+def test_a_scheme_that_does_not_add_up_says_what_to_fix_and_cannot_be_run(client_for, province_user, run):
+    run.scheme.groups = [["发展质量", 90]]
+    run.scheme.save()
+    c = client_for(province_user)
+    scheme_page = c.get(f"/assessment-schemes/{run.scheme.pk}/").content.decode()
+    assert (
+        "各指标组权重之和应为100，现为90" in scheme_page
+        and "“发展质量”组内各指标分值之和应为90，现为100" in scheme_page
+    )
+    run_page = c.get(f"/assessment-runs/{run.pk}/")
+    assert run_page.context["results"] == [] and run_page.context["can_publish"] is False
+    assert "方案尚不能计算" in run_page.content.decode()
+    assert AssessmentRun.objects.get(pk=run.pk).results is None
+
+
+def test_the_groups_are_typed_one_per_line_and_a_bad_line_is_named(client_for, province_user):
+    c = client_for(province_user)
+    data = {"year": 2026, "category": "industrial", "name": "2026年工业类考核方案", "grading": "thresholds"}
+    data["warn_bottom"] = 5
+    bad = c.post("/assessment-schemes/add/", {**data, "groups": "对外开放 30\n发展质量 三十"})
+    assert bad.status_code == 400 and "“发展质量 三十”应为“组名 权重”" in bad.content.decode()
+    good = c.post(
+        "/assessment-schemes/add/",
+        {**data, "groups": "对外开放 30\n发展质量 30\n科技创新 15\n绿色发展 15\n统筹协调 10"},
+    )
+    assert good.status_code == 302
+    from kaifaqu.assessment.models import AssessmentScheme
+
+    assert AssessmentScheme.objects.get(name="2026年工业类考核方案").groups[0] == ["对外开放", 30]
