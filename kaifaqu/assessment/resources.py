@@ -108,6 +108,7 @@ class AssessmentRunResource(Resource):
     form_class = forms.AssessmentRunForm
     sheet_class = sheets.AssessmentRunSheet
     detail_template = "assessment/run_detail.html"
+    detail_fields = ["scheme", "data_year", "status", "published_at", "published_by"]
     list_columns = [
         Col("scheme", link=True, sort="scheme__name"),
         Col("data_year"),

@@ -146,6 +146,7 @@ def build(*, synthetic_enterprises: int = 300, seed: int = 2026) -> dict:
             _campaigns_problems_meetings(rng)
             _yungang_jingjinji(rng)
             _zone_figures()
+            _assessment_scheme()
             _published_bulletin()
     with transaction.atomic(), change_context(source=ChangeSource.COMMAND):
         _running_clocks(rng)
@@ -360,6 +361,40 @@ def _zone_figures() -> None:
                 value=Decimal(v),
                 reported_growth=Decimal(g) if g else None,
             )
+
+
+def _assessment_scheme() -> None:
+    """A demo scheme for the industrial zones scored on what the ledgers hold (so every zone has figures), and a
+    draft run on last year's data."""
+    from kaifaqu.assessment.models import AssessmentRun, AssessmentScheme, Indicator, SchemeAdjustment, SchemeItem
+
+    year = timezone.localdate().year
+    indicators = {i.code: i for i in Indicator.objects.all()}
+    scheme = AssessmentScheme.objects.create(
+        year=year,
+        category="industrial",
+        name=f"{year}年工业类开发区考核方案（演示）",
+        groups=[["发展质量", 70], ["改革创新", 30]],
+        grading="top",
+        excellent=Decimal(2),
+        good=Decimal(3),
+        passing=Decimal(3),
+        warn_bottom=3,
+    )
+    for code, group, weight, rule, target in (
+        ("industrial_investment", "发展质量", 40, "share_of_best", None),
+        ("signed_investment", "发展质量", 30, "share_of_best", None),
+        ("transformation_share", "改革创新", 20, "ratio_to_target", Decimal(60)),
+        ("commitment_share", "改革创新", 10, "ratio_to_target", Decimal(80)),
+    ):
+        if code in indicators:
+            SchemeItem.objects.create(
+                scheme=scheme, indicator=indicators[code], group=group, weight=weight, rule=rule, target=target
+            )
+    SchemeAdjustment.objects.create(scheme=scheme, kind="deduction", name="中央巡视发现问题", per_case=Decimal("0.3"))
+    SchemeAdjustment.objects.create(scheme=scheme, kind="deduction", name="省级巡视发现问题", per_case=Decimal("0.2"))
+    SchemeAdjustment.objects.create(scheme=scheme, kind="veto", name="重大安全事故")
+    AssessmentRun.objects.create(scheme=scheme, data_year=year - 1)
 
 
 def _yungang_jingjinji(rng: random.Random) -> None:

@@ -173,7 +173,8 @@ def _item_points(item: Item, values: dict[str, Decimal | None]) -> dict[str, tup
     """Each zone's points for one item and the arithmetic behind them."""
     rule, w = item.rule, item.weight
     known = {z: v for z, v in values.items() if v is not None}
-    out: dict[str, tuple[Decimal, str]] = {z: (Decimal(0), _("未填报，不得分")) for z in values if z not in known}
+    zero = points(Decimal(0))
+    out: dict[str, tuple[Decimal, str]] = {z: (zero, _("未填报，不得分")) for z in values if z not in known}
     if not known:
         return out
     lower = rule.lower_is_better
@@ -182,7 +183,7 @@ def _item_points(item: Item, values: dict[str, Decimal | None]) -> dict[str, tup
         best = (min(positive) if lower else max(positive)) if positive else None
         for z, v in known.items():
             if best is None or v <= 0:
-                out[z] = (Decimal(0), _("%(v)s，不大于0，不得分") % {"v": _n(v)})
+                out[z] = (zero, _("%(v)s，不大于0，不得分") % {"v": _n(v)})
                 continue
             share = best / v if lower else v / best
             out[z] = (
@@ -200,7 +201,7 @@ def _item_points(item: Item, values: dict[str, Decimal | None]) -> dict[str, tup
         cap = rule.cap or Decimal(1)
         for z, v in known.items():
             if rule.kind == "growth" and v <= 0:
-                out[z] = (Decimal(0), _("增速%(v)s%%，未增长，不得分") % {"v": _n(v)})
+                out[z] = (zero, _("增速%(v)s%%，未增长，不得分") % {"v": _n(v)})
                 continue
             ratio = (rule.target / v if v else cap) if lower else v / rule.target
             used = min(max(ratio, Decimal(0)), cap)
@@ -255,11 +256,11 @@ def assess(
     by_code = {d.code: d for d in scheme.deductions}
     vetoes = {v.code: v for v in scheme.vetoes}
     for z, r in results.items():
-        r.score = sum((s.points for s in r.items), Decimal(0))
+        r.score = points(sum((s.points for s in r.items), Decimal(0)))
         for code, n in sorted(cases.get(z, {}).items()):
             if code in by_code and n:
                 r.deductions.append((by_code[code], n, points(by_code[code].per_case * n)))
-        r.total = r.score - sum((p for _d, _n, p in r.deductions), Decimal(0))
+        r.total = points(r.score - sum((p for _d, _n, p in r.deductions), Decimal(0)))
         r.vetoes = [vetoes[c] for c in sorted(vetoed.get(z, set())) if c in vetoes]
     ranks = _ranks({z: r.total for z, r in results.items()})
     counts: dict[int, int] = {}
