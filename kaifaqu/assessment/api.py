@@ -5,31 +5,12 @@ from rest_framework.response import Response
 
 from kaifaqu.core.api import exact, model_serializer, scoped_viewset
 
-from . import resources
+from . import forms, resources
 from .models import AssessmentRun, AssessmentScheme, Indicator, RunCase, SchemeAdjustment, SchemeItem, ZoneFigure
 from .views import overview_for
 
 IndicatorViewSet = scoped_viewset(
-    resources.IndicatorResource,
-    model_serializer(
-        Indicator,
-        [
-            "code",
-            "name",
-            "unit",
-            "period_kind",
-            "direction",
-            "additive",
-            "source",
-            "owner",
-            "alarm_threshold",
-            "good_threshold",
-            "derivation",
-            "is_active",
-            "order",
-        ],
-    ),
-    ["order", "code"],
+    resources.IndicatorResource, model_serializer(Indicator, forms.IndicatorForm.Meta.fields), ["order", "code"]
 )
 AssessmentSchemeViewSet = scoped_viewset(
     resources.AssessmentSchemeResource,

@@ -4,7 +4,6 @@
 import datetime
 from decimal import Decimal
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,10 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from kaifaqu.core.fields import month_label
-from kaifaqu.core.forms import add_period_picker, clean_period, style_fields, with_period
+from kaifaqu.core.forms import PlacePeriodForm
 from kaifaqu.core.scoping import can_write, scope_for
 from kaifaqu.core.views import refuse_outside_scope
 from kaifaqu.projects import rates
@@ -25,31 +23,10 @@ from kaifaqu.zones.models import City, Zone
 from . import services
 
 
-class OverviewForm(forms.Form):
-    year = forms.IntegerField(label=gettext_lazy("年度"), min_value=2000, max_value=2100)
-    month = forms.IntegerField(label=gettext_lazy("截至月份"), min_value=1, max_value=12)
-    city = forms.ModelChoiceField(
-        queryset=City.objects.none(), required=False, label=gettext_lazy("地市"), empty_label=gettext_lazy("全部")
-    )
-    zone = forms.ModelChoiceField(
-        queryset=Zone.objects.none(), required=False, label=gettext_lazy("开发区"), empty_label=gettext_lazy("全部")
-    )
+class OverviewForm(PlacePeriodForm):
+    """The overview's period (one that has ended) and place."""
 
-    def __init__(self, data, *, user):
-        super().__init__(with_period(data))
-        self.fields["city"].queryset = City.objects.for_user(user)
-        self.fields["zone"].queryset = Zone.objects.for_user(user)
-        add_period_picker(self)
-        style_fields(self)
-
-    def clean(self):
-        data = clean_period(self, super().clean())
-        year, month = data.get("year"), data.get("month")
-        if year and month and datetime.date(year, month, 1) >= timezone.localdate().replace(day=1):
-            raise ValidationError(_("统计期尚未结束，请选择已结束的月份"))
-        if data.get("zone") and data.get("city") and data["zone"].city_id != data["city"].pk:
-            raise ValidationError(_("所选开发区不属于所选地市"))
-        return data
+    ended_only = True
 
 
 def overview_for(user, params) -> dict:

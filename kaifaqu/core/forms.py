@@ -122,3 +122,49 @@ def clean_period(form, data: dict) -> dict:
         for name in ("year", "month"):
             form.errors.pop(name, None)
     return data
+
+
+class PlacePeriodForm(forms.Form):
+    """A period (year and the month up to which) and a place (a city, a zone) of the user's scope: the dashboard's
+    and the zone indicators' choice. ``ended_only``: the month must be over (figures of a month not ended yet are
+    not asked for)."""
+
+    ended_only = False
+
+    def __init__(self, data, *, user):
+        from django.utils.translation import gettext_lazy
+
+        from kaifaqu.zones.models import City, Zone
+
+        super().__init__(with_period(data))
+        self.fields["year"] = forms.IntegerField(label=gettext_lazy("年度"), min_value=2000, max_value=2100)
+        self.fields["month"] = forms.IntegerField(label=gettext_lazy("截至月份"), min_value=1, max_value=12)
+        everything = gettext_lazy("全部")
+        self.fields["city"] = forms.ModelChoiceField(
+            queryset=City.objects.for_user(user), required=False, label=gettext_lazy("地市"), empty_label=everything
+        )
+        self.fields["zone"] = forms.ModelChoiceField(
+            queryset=Zone.objects.for_user(user), required=False, label=gettext_lazy("开发区"), empty_label=everything
+        )
+        add_period_picker(self)
+        style_fields(self)
+
+    def clean(self):
+        import datetime
+
+        from django.core.exceptions import ValidationError
+        from django.utils import timezone
+        from django.utils.translation import gettext as _
+
+        data = clean_period(self, super().clean())
+        year, month = data.get("year"), data.get("month")
+        if year and month:
+            first = datetime.date(year, month, 1)
+            this_month = timezone.localdate().replace(day=1)
+            if self.ended_only and first >= this_month:
+                raise ValidationError(_("统计期尚未结束，请选择已结束的月份"))
+            if first > this_month:
+                raise ValidationError(_("不能查看未来月份"))
+        if data.get("zone") and data.get("city") and data["zone"].city_id != data["city"].pk:
+            raise ValidationError(_("所选开发区不属于所选地市"))
+        return data

@@ -3,7 +3,6 @@ the records behind it; its tables export to Excel."""
 
 from __future__ import annotations
 
-import datetime
 from urllib.parse import urlencode
 
 from django import forms
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from kaifaqu.core.excel import save_workbook, xlsx_row
-from kaifaqu.core.forms import add_period_picker, clean_period, style_fields, with_period
+from kaifaqu.core.forms import PlacePeriodForm, style_fields
 from kaifaqu.core.scoping import can_write, may_change
 from kaifaqu.core.views import refuse_outside_scope, xlsx_response
 from kaifaqu.projects import rates
@@ -32,31 +31,8 @@ from . import checker, dashboard, jobs, proposals
 from .models import Bulletin, FigureCheck, Job, JobStatus
 
 
-class DashboardForm(forms.Form):
-    year = forms.IntegerField(label=gettext_lazy("年度"), min_value=2000, max_value=2100)
-    month = forms.IntegerField(label=gettext_lazy("截至月份"), min_value=1, max_value=12)
-    city = forms.ModelChoiceField(
-        queryset=City.objects.none(), required=False, label=gettext_lazy("地市"), empty_label=gettext_lazy("全部")
-    )
-    zone = forms.ModelChoiceField(
-        queryset=Zone.objects.none(), required=False, label=gettext_lazy("开发区"), empty_label=gettext_lazy("全部")
-    )
-
-    def __init__(self, data, *, user):
-        super().__init__(with_period(data))
-        self.fields["city"].queryset = City.objects.for_user(user)
-        self.fields["zone"].queryset = Zone.objects.for_user(user)
-        add_period_picker(self)
-        style_fields(self)
-
-    def clean(self):
-        data = clean_period(self, super().clean())
-        year, month = data.get("year"), data.get("month")
-        if year and month and datetime.date(year, month, 1) > timezone.localdate().replace(day=1):
-            raise ValidationError(_("不能查看未来月份"))
-        if data.get("zone") and data.get("city") and data["zone"].city_id != data["city"].pk:
-            raise ValidationError(_("所选开发区不属于所选地市"))
-        return data
+class DashboardForm(PlacePeriodForm):
+    """The dashboard's period and place."""
 
 
 def _dashboard_request(request):
