@@ -34,6 +34,17 @@ def _frozen_clock():
         yield traveller
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the platform's language (Simplified Chinese), whatever the one before it chose."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def today():
     from django.utils import timezone
