@@ -14,30 +14,29 @@ IndicatorViewSet = scoped_viewset(
 )
 AssessmentSchemeViewSet = scoped_viewset(
     resources.AssessmentSchemeResource,
-    model_serializer(
-        AssessmentScheme,
-        ["year", "category", "sub_group", "name", "groups", "grading", "excellent", "good", "passing", "warn_bottom"],
-    ),
+    model_serializer(AssessmentScheme, forms.AssessmentSchemeForm.Meta.fields),
     ["year"],
 )
 SchemeItemViewSet = scoped_viewset(
     resources.SchemeItemResource,
-    model_serializer(SchemeItem, ["scheme", "indicator", "group", "weight", "rule", "target", "cap"]),
+    model_serializer(SchemeItem, forms.SchemeItemForm.Meta.fields),
 )
 SchemeAdjustmentViewSet = scoped_viewset(
     resources.SchemeAdjustmentResource,
-    model_serializer(SchemeAdjustment, ["scheme", "kind", "name", "per_case"]),
+    model_serializer(SchemeAdjustment, forms.SchemeAdjustmentForm.Meta.fields),
 )
 AssessmentRunViewSet = scoped_viewset(
     resources.AssessmentRunResource,
     model_serializer(
-        AssessmentRun, ["scheme", "data_year", "status", "published_at"], read_only=("status", "published_at")
+        AssessmentRun,
+        [*forms.AssessmentRunForm.Meta.fields, "status", "published_at"],
+        read_only=("status", "published_at"),
     ),
     ["data_year"],
 )
 RunCaseViewSet = scoped_viewset(
     resources.RunCaseResource,
-    model_serializer(RunCase, ["run", "zone", "adjustment", "cases", "note"]),
+    model_serializer(RunCase, forms.RunCaseForm.Meta.fields),
 )
 ZoneFigureViewSet = scoped_viewset(
     resources.ZoneFigureResource,

@@ -79,6 +79,7 @@ class AssessmentSchemeForm(ScopedModelForm):
             "good",
             "passing",
             "warn_bottom",
+            "is_template",
         ]
 
 
@@ -91,13 +92,13 @@ class SchemeItemForm(ScopedModelForm):
 class SchemeAdjustmentForm(ScopedModelForm):
     class Meta:
         model = SchemeAdjustment
-        fields = ["scheme", "kind", "name", "per_case"]
+        fields = ["scheme", "kind", "name", "per_case", "max_points"]
 
 
 class AssessmentRunForm(ScopedModelForm):
     class Meta:
         model = AssessmentRun
-        fields = ["scheme", "data_year"]
+        fields = ["scheme", "data_year", "quarter"]
 
 
 class RunCaseForm(ScopedModelForm):

@@ -7,6 +7,8 @@ period, with the growth the zone reported beside it (kept as given: published gr
 the platform's own 同比 is computed from the same period a year earlier (:mod:`kaifaqu.assessment.services`).
 """
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -199,6 +201,9 @@ class AssessmentScheme(TrackedModel):
     good = models.DecimalField(_("良好（分数线或名额）"), max_digits=6, decimal_places=2, null=True, blank=True)
     passing = models.DecimalField(_("合格（分数线或名额）"), max_digits=6, decimal_places=2, null=True, blank=True)
     warn_bottom = models.PositiveSmallIntegerField(_("末位预警个数"), default=0)
+    is_template = models.BooleanField(
+        _("模板"), default=False, help_text=_("模板不用于考核，只供复制为某年度某类别的方案")
+    )
 
     scope_paths = ScopePaths(city=None, zone=None, enterprise=None)
     write_roles = (Role.PROVINCE,)
@@ -211,9 +216,13 @@ class AssessmentScheme(TrackedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["year", "category", "sub_group"],
+                condition=Q(is_template=False),
                 name="scheme_once_per_year_and_group",
                 violation_error_message=_("该年度该类别（分组）已有考核方案"),
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["name"], name="scheme_name_unique", violation_error_message=_("已有同名的考核方案")
+            ),
         ]
 
     def __str__(self):
@@ -289,19 +298,31 @@ class SchemeItem(TrackedModel):
 
 
 class AdjustmentKind(models.TextChoices):
+    BONUS = "bonus", _("加分项")
     DEDUCTION = "deduction", _("扣分项")
     VETO = "veto", _("一票否决")
 
 
 class SchemeAdjustment(TrackedModel):
-    """A deduction (points per case) or a veto (a case removes the zone from the top grade) of a scheme."""
+    """A bonus or a deduction (points per case, at most ``max_points`` in all) or a veto (a case removes the zone
+    from the top grade) of a scheme."""
 
     scheme = models.ForeignKey(
         AssessmentScheme, verbose_name=_("考核方案"), on_delete=models.CASCADE, related_name="adjustments"
     )
     kind = models.CharField(_("类别"), max_length=16, choices=AdjustmentKind.choices)
-    name = models.CharField(_("名称"), max_length=60, help_text=_("如 中央巡视发现问题、重大安全事故"))
-    per_case = models.DecimalField(_("每次扣分"), max_digits=5, decimal_places=2, null=True, blank=True)
+    name = models.CharField(
+        _("名称"), max_length=60, help_text=_("如 中央巡视发现问题、获评国家级示范园区、重大安全事故")
+    )
+    per_case = models.DecimalField(_("每次分值"), max_digits=5, decimal_places=2, null=True, blank=True)
+    max_points = models.DecimalField(
+        _("最高分值"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("本项累计最多加（扣）的分数；留空为不设上限"),
+    )
 
     scope_paths = ScopePaths.through("scheme")
     write_roles = (Role.PROVINCE,)
@@ -315,14 +336,22 @@ class SchemeAdjustment(TrackedModel):
             models.CheckConstraint(
                 condition=Q(kind="veto") | Q(per_case__gt=0),
                 name="deduction_has_points",
-                violation_error_message=_("扣分项须填写大于0的每次扣分"),
-            )
+                violation_error_message=_("加分项和扣分项须填写大于0的每次分值"),
+            ),
+            models.CheckConstraint(
+                condition=Q(max_points__isnull=True) | Q(max_points__gt=0),
+                name="adjustment_limit_positive",
+                violation_error_message=_("最高分值应大于0"),
+            ),
         ]
 
-    constraint_fields = {"deduction_has_points": "per_case"}
+    constraint_fields = {"deduction_has_points": "per_case", "adjustment_limit_positive": "max_points"}
 
     def __str__(self):
         return f"{self.scheme} · {self.name}"
+
+
+QUARTERS = [(1, _("第一季度")), (2, _("第二季度")), (3, _("第三季度")), (4, _("第四季度"))]
 
 
 class RunStatus(models.TextChoices):
@@ -338,8 +367,16 @@ class AssessmentRun(TrackedModel):
         AssessmentScheme, verbose_name=_("考核方案"), on_delete=models.PROTECT, related_name="runs"
     )
     data_year = models.PositiveSmallIntegerField(_("数据年度"), help_text=_("一般为考核年度的上一年"))
+    quarter = models.PositiveSmallIntegerField(
+        _("季度"),
+        null=True,
+        blank=True,
+        choices=QUARTERS,
+        help_text=_("季度考核填写，按数据年度该季度末的累计数据评分；留空为年度考核"),
+    )
     status = models.CharField(_("状态"), max_length=16, choices=RunStatus.choices, default=RunStatus.DRAFT)
     results = models.JSONField(_("发布结果"), null=True, blank=True, editable=False)
+    frozen = models.JSONField(_("发布时的方案与数据"), null=True, blank=True, editable=False)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True, editable=False)
     published_by = models.ForeignKey(
         "accounts.User",
@@ -353,15 +390,52 @@ class AssessmentRun(TrackedModel):
 
     scope_paths = ScopePaths(city=None, zone=None, enterprise=None)
     write_roles = (Role.PROVINCE,)
-    history_exclude = ("created_at", "updated_at", "results")
+    history_exclude = ("created_at", "updated_at", "results", "frozen")
 
     class Meta:
         verbose_name = _("考核结果")
         verbose_name_plural = _("考核结果")
-        ordering = ["-data_year", "scheme"]
+        ordering = ["-data_year", "-quarter", "scheme"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "data_year"],
+                condition=Q(quarter__isnull=True),
+                name="run_once_per_year",
+                violation_error_message=_("该方案该年度已有考核结果"),
+            ),
+            models.UniqueConstraint(
+                fields=["scheme", "data_year", "quarter"],
+                name="run_once_per_quarter",
+                violation_error_message=_("该方案该季度已有考核结果"),
+            ),
+        ]
 
     def __str__(self):
-        return _("%(s)s（%(y)s年数据）") % {"s": self.scheme, "y": self.data_year}
+        return _("%(s)s（%(p)s数据）") % {"s": self.scheme, "p": self.period_label}
+
+    @property
+    def period_label(self) -> str:
+        if self.quarter:
+            return _("%(y)s年%(q)s") % {"y": self.data_year, "q": self.get_quarter_display()}
+        return _("%(y)s年") % {"y": self.data_year}
+
+    @property
+    def last_month(self) -> datetime.date:
+        """The month whose figures (1–N月 cumulative) the run scores: the quarter's last month, else December."""
+        return datetime.date(self.data_year, (self.quarter or 4) * 3, 1)
+
+    def clean(self):
+        super().clean()
+        if self.scheme_id and self.scheme.is_template:
+            raise ValidationError({"scheme": _("模板不能直接用于考核，请先复制为某年度的方案")})
+        if self.scheme_id and self.quarter:
+            yearly = [
+                i.indicator.name
+                for i in self.scheme.items.select_related("indicator")
+                if i.indicator.period_kind == PeriodKind.YEARLY
+            ]
+            if yearly:
+                raise ValidationError({"quarter": _("季度考核不能使用年度指标：%(n)s") % {"n": "、".join(yearly)}})
 
     @classmethod
     def scope_q(cls, scope):

@@ -59,11 +59,22 @@ class AssessmentSchemeResource(Resource):
     form_class = forms.AssessmentSchemeForm
     sheet_class = sheets.AssessmentSchemeSheet
     detail_template = "assessment/scheme_detail.html"
-    detail_fields = ["year", "category", "sub_group", "name", "grading", "excellent", "good", "passing", "warn_bottom"]
+    detail_fields = [
+        "year",
+        "category",
+        "sub_group",
+        "name",
+        "grading",
+        "excellent",
+        "good",
+        "passing",
+        "warn_bottom",
+        "is_template",
+    ]
     list_columns = [Col("name", link=True), Col("year"), Col("category"), Col("sub_group"), Col("grading")]
     related = [
         Related(_("考核指标"), "items", ("indicator", "group", "weight", "rule", "target", "cap")),
-        Related(_("扣分与否决项"), "adjustments", ("name", "kind", "per_case")),
+        Related(_("加分、扣分与否决项"), "adjustments", ("name", "kind", "per_case", "max_points")),
     ]
 
     @classmethod
@@ -97,7 +108,13 @@ class SchemeAdjustmentResource(Resource):
     filterset_class = filters.SchemeAdjustmentFilterSet
     form_class = forms.SchemeAdjustmentForm
     sheet_class = sheets.SchemeAdjustmentSheet
-    list_columns = [Col("name", link=True), Col("scheme", sort="scheme__name"), Col("kind"), Col("per_case")]
+    list_columns = [
+        Col("name", link=True),
+        Col("scheme", sort="scheme__name"),
+        Col("kind"),
+        Col("per_case"),
+        Col("max_points"),
+    ]
     list_select_related = ("scheme",)
 
 
@@ -108,10 +125,11 @@ class AssessmentRunResource(Resource):
     form_class = forms.AssessmentRunForm
     sheet_class = sheets.AssessmentRunSheet
     detail_template = "assessment/run_detail.html"
-    detail_fields = ["scheme", "data_year", "status", "published_at", "published_by"]
+    detail_fields = ["scheme", "data_year", "quarter", "status", "published_at", "published_by"]
     list_columns = [
         Col("scheme", link=True, sort="scheme__name"),
         Col("data_year"),
+        Col("quarter"),
         Col("status"),
         Col("published_at"),
     ]

@@ -52,6 +52,7 @@ class AssessmentSchemeSheet(SheetSpec):
         C("good"),
         C("passing"),
         C("warn_bottom"),
+        C("is_template"),
     ]
 
 
@@ -72,13 +73,19 @@ class SchemeItemSheet(SheetSpec):
 class SchemeAdjustmentSheet(SheetSpec):
     model = SchemeAdjustment
     key = ("scheme", "name")
-    columns = [C("scheme", lookup="name", note="填写考核方案名称"), C("kind"), C("name"), C("per_case")]
+    columns = [
+        C("scheme", lookup="name", note="填写考核方案名称"),
+        C("kind"),
+        C("name"),
+        C("per_case"),
+        C("max_points"),
+    ]
 
 
 class AssessmentRunSheet(SheetSpec):
     model = AssessmentRun
-    key = ("scheme", "data_year")
-    columns = [C("scheme", lookup="name", note="填写考核方案名称"), C("data_year")]
+    key = ("scheme", "data_year", "quarter")
+    columns = [C("scheme", lookup="name", note="填写考核方案名称"), C("data_year"), C("quarter")]
 
 
 class RunCaseSheet(SheetSpec):

@@ -129,6 +129,8 @@ def run_context(run, request) -> dict:
     return {
         "results": shown,
         "ranked": len(results),
+        "has_bonus": any(r.get("bonuses") for r in results),
+        "has_sub_group": any(r.get("sub_group_rank") for r in shown),
         "problems": problems,
         "published": run.results is not None,
         "changed": runs.changed_since(run) if run.results is not None and visible is None else [],
@@ -154,7 +156,32 @@ def scorecard(request, pk, zone):
     for item in result["items"]:
         groups.setdefault(item["group"], []).append(item)
     ctx = {"title": _("%(z)s考核得分") % {"z": target}, "run": run, "zone": target, "r": result, "groups": groups}
+    ctx.update(_what_if(request, run, target, result))
     return render(request, "assessment/scorecard.html", ctx)
+
+
+def _what_if(request, run, zone, result) -> dict:
+    """The scorecard's "what if": the points and places a given value of one indicator would have earned."""
+    from .runs import what_if
+
+    choices = [(i["code"], i["name"]) for i in result["items"] if i.get("code")]
+    ctx = {"what_if_choices": choices, "what_if_code": request.GET.get("indicator", ""), "what_if_error": ""}
+    if not choices or "indicator" not in request.GET:
+        return ctx
+    raw = request.GET.get("value", "").strip().replace(",", "")
+    try:
+        value = Decimal(raw)
+        if not value.is_finite():
+            raise ArithmeticError
+    except (ArithmeticError, ValueError):
+        ctx["what_if_error"] = _("“假设值”应为数字，现为“%(v)s”") % {"v": raw}
+        return ctx
+    ctx["what_if_value"] = raw
+    try:
+        ctx["what_if"] = what_if(run, zone.name, request.GET["indicator"], value)
+    except ValidationError as exc:
+        ctx["what_if_error"] = "；".join(exc.messages)
+    return ctx
 
 
 @login_required
@@ -189,15 +216,33 @@ def export_run(request, pk):
     ctx = run_context(run, request)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("考核排名"))
-    ws.append([_("名次"), _("开发区"), _("得分"), _("扣分"), _("总分"), _("等次"), _("末位预警"), _("说明")])
+    ws.append(
+        [
+            _("名次"),
+            _("开发区"),
+            _("所属地市"),
+            _("地市内名次"),
+            _("分组内名次"),
+            _("得分"),
+            _("加分"),
+            _("扣分"),
+            _("总分"),
+            _("等次"),
+            _("末位预警"),
+            _("说明"),
+        ]
+    )
     for r in ctx["results"]:
-        deducted = sum((Decimal(d["points"]) for d in r["deductions"]), Decimal(0))
         ws.append(
             [
                 r["rank"],
                 r["zone"],
+                r.get("city", ""),
+                r.get("city_rank"),
+                r.get("sub_group_rank"),
                 Decimal(r["score"]),
-                deducted,
+                Decimal(r.get("bonus", 0)),
+                Decimal(r.get("deducted", 0)),
                 Decimal(r["total"]),
                 r["grade"],
                 _("是") if r["warned"] else "",

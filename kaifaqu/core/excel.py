@@ -394,7 +394,11 @@ class SheetSpec:
         """A filter matching (a superset of) the given key tuples."""
         q = models.Q()
         for i, k in enumerate(self.key):
-            q &= models.Q(**{f"{self._attname(k)}__in": list({key[i] for key in keys})})
+            values = {key[i] for key in keys}
+            part = models.Q(**{f"{self._attname(k)}__in": [v for v in values if v is not None]})
+            if None in values:  # a blank optional key column (a yearly run has no quarter): IN never matches NULL
+                part |= models.Q(**{f"{self._attname(k)}__isnull": True})
+            q &= part
         return q
 
     def _instance_key(self, obj) -> tuple:

@@ -1,13 +1,15 @@
 """The arithmetic of a zone assessment (考核, issue 12): a scheme's scoring rules, deductions, vetoes, grades, ranks
 with ties and warnings — pure functions over plain values, every point explained.
 
-A :class:`Scheme` is data (the platform stores it per year and category): indicator groups with weights, items with
-a weight in points and a :class:`Rule`, deduction items (points per case), vetoes (a case removes the zone from the
-top grade), a :class:`Grading` (score thresholds, or the top N of the ranking) and the number of zones at the bottom
-that are warned. :func:`validate` refuses a scheme whose weights do not add up, whose rule lacks a parameter or has
-a benchmark of zero, or that uses an indicator twice. :func:`assess` scores every zone: each item's points with the
-inputs and the arithmetic, the deductions, the total, the rank (equal totals share a rank: 1, 2, 2, 4; the order
-among them is by name, so a run is reproducible), the grade and the warning.
+A :class:`Scheme` is data (the platform stores it per year and category): indicator groups with weights, items
+with a weight in points and a :class:`Rule`, deduction and bonus items (points per case, optionally at most so
+many points), vetoes (a case removes the zone from the top grade), a :class:`Grading` (score thresholds, or the top
+N of the ranking) and the number of zones at the bottom that are warned. :func:`validate` refuses a scheme whose
+weights do not add up, whose rule lacks a parameter or has a benchmark of zero, or that uses an indicator twice.
+:func:`assess` scores every zone: each item's points with the inputs and the arithmetic, the bonuses and
+deductions, the total, the rank (equal totals share a rank: 1, 2, 2, 4; the order among them is by name, so a run
+is reproducible), the grade and the warning; :func:`ranks_within` ranks the same totals within a city or a
+sub-group.
 
 Rules (``v`` the zone's value, ``w`` the item's points):
 
@@ -22,6 +24,7 @@ A zone without a value for an item gets no points for it, and the explanation sa
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -63,6 +66,17 @@ class Deduction:
     code: str
     name: str
     per_case: Decimal  # points taken off per case (0.3 per central inspection finding …)
+    max_points: Decimal | None = None  # at most this many points off for the item (none: no limit)
+
+    def applied(self, cases: int) -> Decimal:
+        """The points for ``cases`` cases, limited to ``max_points``."""
+        full = self.per_case * cases
+        return points(min(full, self.max_points) if self.max_points is not None else full)
+
+
+@dataclass(frozen=True)
+class Bonus(Deduction):
+    """Points added per case (a national demonstration title, a first-of-its-kind reform …), at most ``max_points``."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +103,7 @@ class Scheme:
     vetoes: tuple[Veto, ...] = ()
     grading: Grading = Grading()
     warn_bottom: int = 0  # the last N of the ranking are warned
+    bonuses: tuple[Bonus, ...] = ()
 
 
 def validate(scheme: Scheme) -> list[str]:
@@ -122,6 +137,12 @@ def validate(scheme: Scheme) -> list[str]:
     for d in scheme.deductions:
         if d.per_case <= 0:
             errors.append(_("扣分项“%(d)s”每次扣分应大于0") % {"d": d.name})
+    for b in scheme.bonuses:
+        if b.per_case <= 0:
+            errors.append(_("加分项“%(d)s”每次加分应大于0") % {"d": b.name})
+    for d in (*scheme.deductions, *scheme.bonuses):
+        if d.max_points is not None and d.max_points <= 0:
+            errors.append(_("“%(d)s”的最高分值应大于0") % {"d": d.name})
     g = scheme.grading
     named = {name for name, _v in (*g.thresholds, *g.top)}
     if named - set(g.grades):
@@ -148,9 +169,10 @@ class ZoneResult:
     zone: str
     items: list[ItemScore] = field(default_factory=list)
     deductions: list[tuple[Deduction, int, Decimal]] = field(default_factory=list)  # item, cases, points
+    bonuses: list[tuple[Bonus, int, Decimal]] = field(default_factory=list)
     vetoes: list[Veto] = field(default_factory=list)
     score: Decimal = Decimal(0)
-    total: Decimal = Decimal(0)  # after deductions
+    total: Decimal = Decimal(0)  # with bonuses, after deductions
     rank: int = 0
     tied: bool = False
     grade: str = ""
@@ -244,7 +266,7 @@ def assess(
     vetoed: dict[str, set[str]] | None = None,
 ) -> list[ZoneResult]:
     """Every zone's result, in rank order (ties by name): ``values`` {zone: {indicator code: value}}, ``cases``
-    {zone: {deduction code: number of cases}}, ``vetoed`` {zone: {veto codes}}."""
+    {zone: {deduction or bonus code: number of cases}}, ``vetoed`` {zone: {veto codes}}."""
     cases, vetoed = cases or {}, vetoed or {}
     zones = sorted(values)
     results = {z: ZoneResult(z) for z in zones}
@@ -253,14 +275,18 @@ def assess(
         best = max((p for p, _e in scored.values()), default=Decimal(0))
         for z, (p, explanation) in scored.items():
             results[z].items.append(ItemScore(item, values[z].get(item.code), p, best, explanation))
-    by_code = {d.code: d for d in scheme.deductions}
+    deductions = {d.code: d for d in scheme.deductions}
+    bonuses = {b.code: b for b in scheme.bonuses}
     vetoes = {v.code: v for v in scheme.vetoes}
     for z, r in results.items():
         r.score = points(sum((s.points for s in r.items), Decimal(0)))
         for code, n in sorted(cases.get(z, {}).items()):
-            if code in by_code and n:
-                r.deductions.append((by_code[code], n, points(by_code[code].per_case * n)))
-        r.total = points(r.score - sum((p for _d, _n, p in r.deductions), Decimal(0)))
+            if code in deductions and n:
+                r.deductions.append((deductions[code], n, deductions[code].applied(n)))
+            elif code in bonuses and n:
+                r.bonuses.append((bonuses[code], n, bonuses[code].applied(n)))
+        added = sum((p for _b, _n, p in r.bonuses), Decimal(0))
+        r.total = points(r.score + added - sum((p for _d, _n, p in r.deductions), Decimal(0)))
         r.vetoes = [vetoes[c] for c in sorted(vetoed.get(z, set())) if c in vetoes]
     ranks = _ranks({z: r.total for z, r in results.items()})
     counts: dict[int, int] = {}
@@ -276,6 +302,22 @@ def assess(
         for r in ordered:
             r.warned = r.rank >= cut
     return ordered
+
+
+def ranks_within(results: list[ZoneResult], group_of: dict[str, str]) -> dict[str, tuple[int, int, bool]]:
+    """Each zone's (rank, zones ranked, tied) among the zones of its group — its city, its sub-group — by total;
+    zones without a group are left out."""
+    members: dict[str, dict[str, Decimal]] = {}
+    for r in results:
+        if group_of.get(r.zone):
+            members.setdefault(group_of[r.zone], {})[r.zone] = r.total
+    out = {}
+    for totals in members.values():
+        ranks = _ranks(totals)
+        shared = Counter(ranks.values())
+        for zone, rank in ranks.items():
+            out[zone] = (rank, len(totals), shared[rank] > 1)
+    return out
 
 
 def _grade(grading: Grading, ordered: list[ZoneResult]) -> None:

@@ -25,6 +25,7 @@ class ZoneSerializer(ScopedModelSerializer):
             "planned_area",
             "leading_industries",
             "platform_company",
+            "assessment_group",
             "longitude",
             "latitude",
             "source",

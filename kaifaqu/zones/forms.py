@@ -23,6 +23,7 @@ class ZoneForm(ScopedModelForm):
             "planned_area",
             "leading_industries",
             "platform_company",
+            "assessment_group",
             "longitude",
             "latitude",
             "source",

@@ -59,6 +59,12 @@ class Zone(TrackedModel):
     )
     leading_industries = models.CharField(_("主导产业"), max_length=200, blank=True)
     platform_company = models.CharField(_("平台公司"), max_length=100, blank=True)
+    assessment_group = models.CharField(
+        _("考核分组"),
+        max_length=40,
+        blank=True,
+        help_text=_("省级考核确定的分组，如 县管工业类开发区；在该类别中另行排名，留空为不分组"),
+    )
     longitude = models.DecimalField(
         _("经度"),
         max_digits=9,

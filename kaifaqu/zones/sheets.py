@@ -25,6 +25,7 @@ class ZoneSheet(SheetSpec):
         C("planned_area"),
         C("leading_industries"),
         C("platform_company"),
+        C("assessment_group"),
         C("longitude"),
         C("latitude"),
         C("source"),

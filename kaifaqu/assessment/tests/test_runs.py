@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 
 from kaifaqu.assessment.models import AssessmentRun, RunCase, SchemeItem, ZoneFigure
 from kaifaqu.testing import factories as f
@@ -111,3 +112,95 @@ def test_the_groups_are_typed_one_per_line_and_a_bad_line_is_named(client_for, p
     from kaifaqu.assessment.models import AssessmentScheme
 
     assert AssessmentScheme.objects.get(name="2026年工业类考核方案").groups[0] == ["对外开放", 30]
+
+
+def test_ranks_in_the_city_and_the_sub_group_beside_the_category_rank(client_for, province_user, zone_a, zone_b, run):
+    third = f.ZoneFactory(city=zone_a.city, category="industrial", assessment_group="县管工业类开发区")
+    zone_a.assessment_group = "县管工业类开发区"
+    zone_a.save()
+    ZoneFigure.objects.create(
+        zone=third, indicator=run.scheme.items.get().indicator, month=D(2025, 12, 1), value=Decimal(90)
+    )
+    results = {r["zone"]: r for r in client_for(province_user).get(f"/assessment-runs/{run.pk}/").context["results"]}
+    assert (results[third.name]["rank"], results[third.name]["city_rank"], results[third.name]["city_ranked"]) == (
+        2,
+        1,
+        2,
+    )
+    assert (results[zone_a.name]["rank"], results[zone_a.name]["city_rank"]) == (3, 2)
+    assert (results[zone_a.name]["sub_group_rank"], results[zone_a.name]["sub_group_ranked"]) == (2, 2)
+    assert results[zone_b.name]["sub_group_rank"] is None and results[zone_b.name]["city_rank"] == 1
+    # A scheme for the sub-group assesses its zones only.
+    run.scheme.sub_group = "县管工业类开发区"
+    run.scheme.save()
+    ranked = client_for(province_user).get(f"/assessment-runs/{run.pk}/").context["results"]
+    assert [(r["zone"], r["rank"]) for r in ranked] == [(third.name, 1), (zone_a.name, 2)]
+
+
+def test_a_bonus_with_its_limit_counts_in_the_ranking_and_the_scorecard(client_for, province_user, zone_a, run):
+    bonus = f.SchemeAdjustmentFactory(
+        scheme=run.scheme, kind="bonus", name="获评国家级示范园区", per_case=Decimal(15), max_points=Decimal(25)
+    )
+    RunCase.objects.create(run=run, zone=zone_a, adjustment=bonus, cases=2)
+    c = client_for(province_user)
+    first = c.get(f"/assessment-runs/{run.pk}/").context["results"][0]
+    assert (first["zone"], first["total"], first["bonus"]) == (zone_a.name, "105.00", "25.00")  # 80 + min(30, 25)
+    card = c.get(f"/assessment-runs/{run.pk}/zones/{zone_a.pk}/").content.decode()
+    assert "获评国家级示范园区 2 次，加 25.00 分" in card
+
+
+def test_what_if_tells_a_zone_the_points_and_places_an_improvement_earns(client_for, alice, zone_a, zone_b, run):
+    mine = client_for(alice)
+    url = f"/assessment-runs/{run.pk}/zones/{zone_a.pk}/"
+    page = mine.get(url, {"indicator": "industrial_output", "value": "120"})
+    result = page.context["what_if"]
+    assert (result["points"], result["places"]) == (Decimal(20), 1)  # 80 → 100 points (the best is now 120)
+    assert "总分 80.00 → 100.00，名次 第 2 名 → 第 1 名" in page.content.decode()
+    assert "前进 1 名" in page.content.decode()
+    bad = mine.get(url, {"indicator": "industrial_output", "value": "很多"})
+    assert "“假设值”应为数字，现为“很多”" in bad.content.decode()
+
+
+def test_a_published_run_answers_what_if_on_the_figures_it_froze(client_for, province_user, alice, zone_a, run):
+    assert client_for(province_user).post(f"/assessment-runs/{run.pk}/publish/").status_code == 302
+    ZoneFigure.objects.filter(zone=zone_a).update(value=Decimal(10))  # later corrections do not move the answer
+    run.scheme.items.update(weight=50)  # nor does editing the scheme
+    page = client_for(alice).get(
+        f"/assessment-runs/{run.pk}/zones/{zone_a.pk}/", {"indicator": "industrial_output", "value": "90"}
+    )
+    assert page.context["what_if"]["before"]["total"] == "80.00"
+    assert page.context["what_if"]["after"]["total"] == "90.00"
+    assert "按发布时冻结的方案" in page.content.decode()
+
+
+def test_a_quarterly_run_scores_the_quarters_cumulative_figures(client_for, province_user, zone_a, zone_b):
+    investment = f.IndicatorFactory(code="industrial_investment", name="工业投资", unit="亿元", period_kind="monthly")
+    scheme = f.AssessmentSchemeFactory(sub_group="", groups=[["发展质量", 100]], excellent=Decimal(90))
+    SchemeItem.objects.create(scheme=scheme, indicator=investment, group="发展质量", weight=100, rule="share_of_best")
+    for zone, value in ((zone_a, 30), (zone_b, 20)):  # 1–9月
+        ZoneFigure.objects.create(zone=zone, indicator=investment, month=D(2025, 9, 1), value=Decimal(value))
+    ZoneFigure.objects.create(zone=zone_b, indicator=investment, month=D(2025, 12, 1), value=Decimal(60))
+    c = client_for(province_user)
+    r = c.post("/assessment-runs/add/", {"scheme": scheme.pk, "data_year": 2025, "quarter": 3})
+    assert r.status_code == 302, r.content.decode()
+    run = AssessmentRun.objects.get(scheme=scheme, quarter=3)
+    assert str(run) == f"{scheme.name}（2025年第三季度数据）"
+    ranked = c.get(f"/assessment-runs/{run.pk}/").context["results"]
+    assert [(x["zone"], x["total"]) for x in ranked] == [(zone_a.name, "100.00"), (zone_b.name, "66.67")]
+    yearly = f.IndicatorFactory(code="new_jobs", name="城镇新增就业人数", period_kind="yearly")
+    SchemeItem.objects.create(scheme=scheme, indicator=yearly, group="发展质量", weight=1, rule="rank_points")
+    r = c.post("/assessment-runs/add/", {"scheme": scheme.pk, "data_year": 2025, "quarter": 4})
+    assert r.status_code == 400 and "季度考核不能使用年度指标：城镇新增就业人数" in r.content.decode()
+
+
+def test_a_period_that_has_not_ended_cannot_be_published(client_for, province_user, run):
+    with time_machine.travel(datetime.datetime(2025, 12, 20, 10, tzinfo=datetime.UTC)):
+        r = client_for(province_user).post(f"/assessment-runs/{run.pk}/publish/", follow=True)
+    assert "2025年的数据期到2025年12月31日才结束，尚不能发布" in r.content.decode()
+    assert AssessmentRun.objects.get(pk=run.pk).results is None
+
+
+def test_a_template_cannot_be_run(client_for, province_user, run):
+    template = f.AssessmentSchemeFactory(is_template=True, sub_group="", year=2021, name="国家级经开区考核模板")
+    r = client_for(province_user).post("/assessment-runs/add/", {"scheme": template.pk, "data_year": 2025})
+    assert r.status_code == 400 and "模板不能直接用于考核" in r.content.decode()

@@ -4,7 +4,19 @@ from decimal import Decimal
 
 import pytest
 
-from kaifaqu.lib.scoring import Deduction, Grading, Item, Rule, Scheme, Veto, assess, repeated_warnings, validate
+from kaifaqu.lib.scoring import (
+    Bonus,
+    Deduction,
+    Grading,
+    Item,
+    Rule,
+    Scheme,
+    Veto,
+    assess,
+    ranks_within,
+    repeated_warnings,
+    validate,
+)
 
 D = Decimal
 # The national ETDZ scheme of 2021, one item per group (weights in points).
@@ -146,6 +158,40 @@ def test_deductions_come_off_the_score_and_a_veto_removes_the_top_grade():
     second = results["乙"]
     assert second.total == D("95.00") and second.grade == "良好" and "重大安全事故" in second.grade_note
     assert first.grade == "优秀"
+
+
+def test_bonuses_add_up_to_their_limit_and_deductions_stop_at_theirs():
+    scheme = Scheme(
+        (("组", D(100)),),
+        (Item("x", "指标", "组", D(100), Rule("share_of_best")),),
+        deductions=(Deduction("exposed", "被公开曝光案例", D("1.5"), max_points=D(3)),),
+        bonuses=(Bonus("title", "获评国家级示范园区", D(2), max_points=D(3)),),
+    )
+    results = {
+        r.zone: r
+        for r in assess(
+            scheme,
+            {"甲": {"x": D(90)}, "乙": {"x": D(100)}},
+            cases={"甲": {"title": 2}, "乙": {"exposed": 3}},
+        )
+    }
+    assert [(b.name, n, p) for b, n, p in results["甲"].bonuses] == [("获评国家级示范园区", 2, D("3.00"))]
+    assert results["甲"].total == D("93.00")  # 90 + min(2 × 2, 3)
+    assert results["乙"].total == D("97.00")  # 100 − min(3 × 1.5, 3)
+    assert [r.zone for r in assess(scheme, {"甲": {"x": D(90)}, "乙": {"x": D(100)}}, {"甲": {"title": 2}})] == [
+        "乙",
+        "甲",
+    ]
+    wrong = Scheme(scheme.groups, scheme.items, bonuses=(Bonus("t", "示范园区", D(0), max_points=D(0)),))
+    assert {"加分项“示范园区”每次加分应大于0", "“示范园区”的最高分值应大于0"} <= set(validate(wrong))
+
+
+def test_ranks_within_a_city_or_a_sub_group_share_ties():
+    scheme = one_item(Rule("share_of_best"))
+    results = assess(scheme, {"甲": {"x": D(100)}, "乙": {"x": D(80)}, "丙": {"x": D(80)}, "丁": {"x": D(50)}})
+    within = ranks_within(results, {"甲": "大同市", "乙": "太原市", "丙": "太原市", "丁": "太原市"})
+    assert within == {"甲": (1, 1, False), "乙": (1, 3, True), "丙": (1, 3, True), "丁": (3, 3, False)}
+    assert ranks_within(results, {"丁": "县管工业类开发区"}) == {"丁": (1, 1, False)}
 
 
 def test_twice_in_the_bottom_within_three_years():
