@@ -105,3 +105,12 @@ class RunCaseForm(ScopedModelForm):
     class Meta:
         model = RunCase
         fields = ["run", "zone", "adjustment", "cases", "note"]
+
+
+class SchemeCopyForm(forms.Form):
+    """Copy a scheme (a template, or last year's) into a new year and category."""
+
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    category = forms.ChoiceField(label=_("开发区类别"), choices=AssessmentScheme._meta.get_field("category").choices)
+    sub_group = forms.CharField(label=_("分组"), max_length=40, required=False)
+    name = forms.CharField(label=_("方案名称"), max_length=100)

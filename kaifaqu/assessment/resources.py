@@ -2,6 +2,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.core.fields import month_label
+from kaifaqu.core.scoping import can_write
 from kaifaqu.core.views import Col, Related, Resource
 
 from . import filters, forms, sheets
@@ -78,12 +79,22 @@ class AssessmentSchemeResource(Resource):
     ]
 
     @classmethod
+    def extra_urls(cls):
+        from . import views
+
+        return [path("assessment-schemes/<int:pk>/copy/", views.copy_scheme, name="assessmentscheme_copy")]
+
+    @classmethod
     def detail_context(cls, obj, request):
         from kaifaqu.lib.scoring import validate
 
         from .runs import scheme_of
 
-        return {"groups": obj.groups, "problems": validate(scheme_of(obj))}
+        return {
+            "groups": obj.groups,
+            "problems": validate(scheme_of(obj)),
+            "can_copy": can_write(request.user, type(obj)),
+        }
 
 
 class SchemeItemResource(Resource):

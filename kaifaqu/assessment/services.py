@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from kaifaqu.core.fields import month_label
 from kaifaqu.lib.units import percent, quantize
 
-from .models import Derivation, Indicator, ZoneFigure
+from .models import AssessmentScheme, Derivation, Indicator, SchemeAdjustment, SchemeItem, ZoneFigure
 
 COUNT_UNITS = ("个", "家", "项", "人", "次", "宗", "件")
 GROWTH_QUERY = Decimal(1000)  # a growth above this (in percent) is most likely a fraction typed as a percent
@@ -225,3 +226,39 @@ def trend(zones, indicator: Indicator, year: int, single: bool) -> list[dict]:
         now, before = sums.get(datetime.date(year, m, 1)), sums.get(datetime.date(year - 1, m, 1))
         out.append({"month": m, "value": now, "previous": before, "growth": growth(indicator, now, before)})
     return out
+
+
+def copy_scheme(source, *, year: int, category: str, sub_group: str, name: str):
+    """A new scheme for ``year`` and ``category`` (and ``sub_group``) with ``source``'s groups, grading, items and
+    adjustments — a template or last year's scheme carried forward — in one transaction; the copy is no template."""
+    with transaction.atomic():
+        scheme = AssessmentScheme(
+            year=year,
+            category=category,
+            sub_group=sub_group,
+            name=name,
+            groups=source.groups,
+            grading=source.grading,
+            excellent=source.excellent,
+            good=source.good,
+            passing=source.passing,
+            warn_bottom=source.warn_bottom,
+            is_template=False,
+        )
+        scheme.full_clean()
+        scheme.save()
+        for item in source.items.all():
+            SchemeItem.objects.create(
+                scheme=scheme,
+                indicator_id=item.indicator_id,
+                group=item.group,
+                weight=item.weight,
+                rule=item.rule,
+                target=item.target,
+                cap=item.cap,
+            )
+        for a in source.adjustments.all():
+            SchemeAdjustment.objects.create(
+                scheme=scheme, kind=a.kind, name=a.name, per_case=a.per_case, max_points=a.max_points
+            )
+    return scheme

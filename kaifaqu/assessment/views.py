@@ -250,3 +250,29 @@ def export_run(request, pk):
             ]
         )
     return xlsx_response(save_workbook(wb), _("%(r)s 考核排名.xlsx") % {"r": run})
+
+
+@login_required
+def copy_scheme(request, pk):
+    """复制方案: a template or an earlier scheme carried into a new year and category (province only)."""
+    from .forms import SchemeCopyForm
+    from .models import AssessmentScheme
+
+    source = get_object_or_404(AssessmentScheme.objects.for_user(request.user), pk=pk)
+    if not can_write(request.user, AssessmentScheme):
+        raise PermissionDenied(_("您没有新建考核方案的权限"))
+    year = timezone.localdate().year
+    initial = {"year": year, "category": source.category, "sub_group": "" if source.is_template else source.sub_group}
+    initial["name"] = _("%(y)s年%(c)s开发区考核方案") % {"y": year, "c": source.get_category_display()}
+    form = SchemeCopyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            scheme = services.copy_scheme(source, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("已按“%(s)s”新建考核方案，可继续修改") % {"s": source})
+            return redirect("assessmentscheme_detail", pk=scheme.pk)
+    ctx = {"title": _("复制考核方案"), "source": source, "form": form}
+    return render(request, "assessment/scheme_copy.html", ctx, status=400 if form.errors else 200)

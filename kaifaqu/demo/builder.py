@@ -15,6 +15,7 @@ from kaifaqu.accounts.models import User
 from kaifaqu.approvals.calendar import seed_from_package
 from kaifaqu.approvals.catalogue import load_defaults
 from kaifaqu.assessment.catalogue import load_defaults as load_indicators
+from kaifaqu.assessment.catalogue import load_template
 from kaifaqu.core.history import change_context
 from kaifaqu.core.models import ChangeSource
 from kaifaqu.core.scoping import Role
@@ -64,6 +65,7 @@ def build(*, synthetic_enterprises: int = 300, seed: int = 2026) -> dict:
         seed_from_package()
         load_defaults()
         load_indicators()
+        load_template()
         cities = {c.name: c for c in City.objects.all()}
         for name, short, city, county, category, level, source in seeds.ZONES:
             Zone.objects.get_or_create(

@@ -237,9 +237,10 @@ def procedure_record(name, label, **kw):
     )
 
 
-def shared(name, label):
+def shared(name, label, extra=()):
     """Reference data every signed-in user reads; only the province writes it."""
-    return Spec(name, label, insider="province", readers=("zone_b", "city_b", "ent3", "agent_b"), outsiders={})
+    readers = ("zone_b", "city_b", "ent3", "agent_b")
+    return Spec(name, label, insider="province", readers=readers, outsiders={}, extra=extra)
 
 
 SPECS = {
@@ -338,7 +339,7 @@ SPECS = {
             extra=(("bulletin_export", "post"),),
         ),
         shared("indicator", "assessment.Indicator"),
-        shared("assessmentscheme", "assessment.AssessmentScheme"),
+        shared("assessmentscheme", "assessment.AssessmentScheme", extra=(("assessmentscheme_copy", "get"),)),
         shared("schemeitem", "assessment.SchemeItem"),
         shared("schemeadjustment", "assessment.SchemeAdjustment"),
         # A run's ranking is read by every zone (each its own detail); enterprises are not assessed.

@@ -204,3 +204,34 @@ def test_a_template_cannot_be_run(client_for, province_user, run):
     template = f.AssessmentSchemeFactory(is_template=True, sub_group="", year=2021, name="国家级经开区考核模板")
     r = client_for(province_user).post("/assessment-runs/add/", {"scheme": template.pk, "data_year": 2025})
     assert r.status_code == 400 and "模板不能直接用于考核" in r.content.decode()
+
+
+def test_the_etdz_template_is_stored_valid_and_copied_into_a_years_scheme(client_for, province_user, alice):
+    from kaifaqu.assessment import catalogue
+    from kaifaqu.assessment.models import AssessmentScheme
+    from kaifaqu.lib.scoring import validate
+
+    catalogue.load_defaults()
+    assert catalogue.load_template() == 1 and catalogue.load_template() == 0
+    template = AssessmentScheme.objects.get(is_template=True)
+    assert template.groups == [["对外开放", 30], ["发展质量", 30], ["科技创新", 15], ["绿色发展", 15], ["统筹协调", 10]]
+    from kaifaqu.assessment.runs import scheme_of
+
+    assert validate(scheme_of(template)) == []
+    c = client_for(province_user)
+    assert "按此模板新建年度方案" in c.get(f"/assessment-schemes/{template.pk}/").content.decode()
+    r = c.post(
+        f"/assessment-schemes/{template.pk}/copy/",
+        {"year": 2026, "category": "industrial", "sub_group": "", "name": "2026年工业类开发区考核方案"},
+    )
+    copy = AssessmentScheme.objects.get(name="2026年工业类开发区考核方案")
+    assert r.status_code == 302 and r["Location"] == f"/assessment-schemes/{copy.pk}/"
+    assert not copy.is_template and copy.items.count() == template.items.count() == 10
+    assert copy.adjustments.count() == 6 and validate(scheme_of(copy)) == []
+    again = c.post(
+        f"/assessment-schemes/{template.pk}/copy/",
+        {"year": 2026, "category": "industrial", "sub_group": "", "name": "另一个方案"},
+    )
+    assert again.status_code == 400 and "该年度该类别（分组）已有考核方案" in again.content.decode()
+    assert AssessmentScheme.objects.count() == 2
+    assert client_for(alice).get(f"/assessment-schemes/{template.pk}/copy/").status_code == 403

@@ -4,6 +4,7 @@ from django.db import transaction
 from kaifaqu.approvals.calendar import seed_from_package
 from kaifaqu.approvals.catalogue import load_defaults
 from kaifaqu.assessment.catalogue import load_defaults as load_indicators
+from kaifaqu.assessment.catalogue import load_template
 from kaifaqu.core.history import change_context
 from kaifaqu.core.models import ChangeSource
 from kaifaqu.promotion.services import load_defaults as load_promotion_defaults
@@ -13,7 +14,8 @@ from kaifaqu.zones.reference import load_cities, load_zones
 class Command(BaseCommand):
     help = (
         "Load Shanxi's 11 cities and the zones of public sources, the official holiday calendar 2004–2026 "
-        "the default procedure catalogue and the default indicator catalogue (idempotent)."
+        "the default procedure catalogue, the default indicator catalogue and the ETDZ 2021 assessment template "
+        "(idempotent)."
     )
 
     def handle(self, *args, **options):
@@ -24,7 +26,9 @@ class Command(BaseCommand):
             items = load_defaults()
             lists = load_promotion_defaults()
             indicators = load_indicators()
+            templates = load_template()
         self.stdout.write(
             f"reference data: {cities} cities, {zones} zones, {years} holiday calendar years, "
-            f"{items} procedure catalogue items, {lists} promotion list entries, {indicators} indicators created"
+            f"{items} procedure catalogue items, {lists} promotion list entries, {indicators} indicators, "
+            f"{templates} assessment templates created"
         )
