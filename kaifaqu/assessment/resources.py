@@ -151,8 +151,10 @@ class AssessmentRunResource(Resource):
         from . import views
 
         return [
+            path("assessment-runs/years/", views.years_page, name="assessment_years"),
             path("assessment-runs/<int:pk>/publish/", views.publish_run, name="assessmentrun_publish"),
             path("assessment-runs/<int:pk>/export/", views.export_run, name="assessmentrun_export"),
+            path("assessment-runs/<int:pk>/tongbao/", views.export_tongbao, name="assessmentrun_tongbao"),
             path("assessment-runs/<int:pk>/zones/<int:zone>/", views.scorecard, name="assessmentrun_scorecard"),
         ]
 

@@ -128,6 +128,7 @@ def run_context(run, request) -> dict:
         r["zone_pk"] = zone_pk.get(r["zone"])
     return {
         "results": shown,
+        "all_results": results,
         "ranked": len(results),
         "has_bonus": any(r.get("bonuses") for r in results),
         "has_sub_group": any(r.get("sub_group_rank") for r in shown),
@@ -253,6 +254,24 @@ def export_run(request, pk):
 
 
 @login_required
+def export_tongbao(request, pk):
+    """The ranking as a .docx 通报 in the monthly bulletin's official-document layout (what the user may read)."""
+    from kaifaqu.core.views import DOCX_CONTENT_TYPE, download_response
+    from kaifaqu.reports.exporters import docx_of
+
+    from . import tongbao
+    from .models import AssessmentRun
+
+    run = get_object_or_404(AssessmentRun.objects.select_related("scheme").for_user(request.user), pk=pk)
+    ctx = run_context(run, request)
+    if ctx["problems"]:
+        messages.error(request, "；".join(ctx["problems"]))
+        return redirect("assessmentrun_detail", pk=pk)
+    data = docx_of(tongbao.document(run, ctx["all_results"], ctx["results"]))
+    return download_response(data, _("%(t)s.docx") % {"t": tongbao.title_of(run)}, DOCX_CONTENT_TYPE)
+
+
+@login_required
 def copy_scheme(request, pk):
     """复制方案: a template or an earlier scheme carried into a new year and category (province only)."""
     from .forms import SchemeCopyForm
@@ -276,3 +295,68 @@ def copy_scheme(request, pk):
             return redirect("assessmentscheme_detail", pk=scheme.pk)
     ctx = {"title": _("复制考核方案"), "source": source, "form": form}
     return render(request, "assessment/scheme_copy.html", ctx, status=400 if form.errors else 200)
+
+
+def years_for(user, category: str) -> dict:
+    """历年考核对比: the published yearly runs of a category (its whole-category schemes), each visible zone's rank
+    and grade per year, the places it moved since the year before, and the zones warned twice within three years."""
+    from kaifaqu.lib.scoring import repeated_warnings
+
+    from .models import AssessmentRun, RunStatus
+
+    runs = list(
+        AssessmentRun.objects.filter(
+            status=RunStatus.PUBLISHED,
+            quarter__isnull=True,
+            scheme__category=category,
+            scheme__sub_group="",
+            scheme__is_template=False,
+        )
+        .select_related("scheme")
+        .order_by("data_year")
+    )
+    visible = _visible_zones(user)
+    by_year = {run.data_year: {r["zone"]: r for r in run.results or []} for run in runs}
+    years = sorted(by_year)
+    latest = by_year[years[-1]] if years else {}
+    before = by_year[years[-2]] if len(years) > 1 else {}
+    twice = repeated_warnings(
+        {y: {z for z, r in rows.items() if r["warned"]} for y, rows in by_year.items()}, years[-1] if years else 0
+    )
+    zones = sorted(
+        {z for rows in by_year.values() for z in rows if visible is None or z in visible},
+        key=lambda z: (latest[z]["rank"] if z in latest else 10**6, z),
+    )
+    rows = []
+    for zone in zones:
+        moved = before[zone]["rank"] - latest[zone]["rank"] if zone in latest and zone in before else None
+        rows.append(
+            {"zone": zone, "cells": [by_year[y].get(zone) for y in years], "moved": moved, "twice": zone in twice}
+        )
+    movers = [r for r in rows if r["moved"]]
+    return {
+        "years": years,
+        "rows": rows,
+        "up": sorted((r for r in movers if r["moved"] > 0), key=lambda r: -r["moved"])[:5],
+        "down": sorted((r for r in movers if r["moved"] < 0), key=lambda r: r["moved"])[:5],
+        "runs": {run.data_year: run for run in runs},
+    }
+
+
+@login_required
+def years_page(request):
+    from kaifaqu.zones.models import ZoneCategory
+
+    if scope_for(request.user).enterprise_id:
+        raise PermissionDenied(_("考核结果是对开发区的评价，企业用户无权查看"))
+    category = request.GET.get("category") or ZoneCategory.values[0]
+    if category not in ZoneCategory.values:
+        category = ZoneCategory.values[0]
+    ctx = {
+        "title": _("历年考核对比"),
+        "categories": ZoneCategory.choices,
+        "category": category,
+        "leader": scope_for(request.user).zone_id is None,
+        **years_for(request.user, category),
+    }
+    return render(request, "assessment/years.html", ctx)

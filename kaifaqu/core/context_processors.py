@@ -65,6 +65,7 @@ MENU = [
             (_("指标数据"), "zonefigure_list"),
             (_("指标目录"), "indicator_list"),
             (_("考核结果"), "assessmentrun_list"),
+            (_("历年考核对比"), "assessment_years"),
             (_("考核方案"), "assessmentscheme_list"),
             (_("月通报"), "bulletin_list"),
             (_("数据核验"), "figure_check"),
@@ -90,6 +91,7 @@ PAGE_ROLES = {
     "dashboard": MANAGERS,
     "figure_check": MANAGERS,
     "indicator_overview": MANAGERS,
+    "assessment_years": MANAGERS,
 }
 # An agent (代办员) files approvals on the investors' behalf: the menu is that work and the records it touches.
 AGENT_PAGES = {

@@ -354,16 +354,25 @@ def _field_label(model, dotted: str) -> str:
     return label
 
 
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
 def xlsx_response(data: bytes, filename: str) -> HttpResponse:
-    resp = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
+    return download_response(data, filename, XLSX_CONTENT_TYPE)
+
+
+def download_response(data: bytes, filename: str, content_type: str) -> HttpResponse:
+    resp = HttpResponse(data, content_type=content_type)
     resp["Content-Disposition"] = content_disposition(filename)
     return resp
 
 
 def content_disposition(name: str) -> str:
+    """An attachment named ``name`` (UTF-8, RFC 6266), with an ASCII stand-in of the same extension."""
     from urllib.parse import quote
 
-    return f"attachment; filename=\"export.xlsx\"; filename*=UTF-8''{quote(name)}"
+    ext = name.rsplit(".", 1)[-1] if "." in name else "bin"
+    return f"attachment; filename=\"export.{ext}\"; filename*=UTF-8''{quote(name)}"
 
 
 class DetailView(ResourceView):

@@ -132,7 +132,11 @@ def _docx_table(doc, table: Table) -> None:
 
 
 def to_docx(c: dict) -> bytes:
-    d = gongwen.document(c)
+    return docx_of(gongwen.document(c))
+
+
+def docx_of(d: gongwen.Document) -> bytes:
+    """A 公文 as .docx: the bulletin's and every other official document the platform issues (the assessment 通报)."""
     doc = WordDocument()
     section = doc.sections[0]
     section.start_type = WD_SECTION.NEW_PAGE

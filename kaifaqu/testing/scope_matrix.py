@@ -349,7 +349,11 @@ SPECS = {
             insider="province",
             readers=("zone_b", "city_b", "agent_b"),
             outsiders={"enterprise": "ent1"},
-            extra=(("assessmentrun_export", "get"), ("assessmentrun_publish", "post")),
+            extra=(
+                ("assessmentrun_export", "get"),
+                ("assessmentrun_tongbao", "get"),
+                ("assessmentrun_publish", "post"),
+            ),
         ),
         Spec("runcase", "assessment.RunCase"),
         Spec("zonefigure", "assessment.ZoneFigure"),

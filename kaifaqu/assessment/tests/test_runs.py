@@ -235,3 +235,77 @@ def test_the_etdz_template_is_stored_valid_and_copied_into_a_years_scheme(client
     assert again.status_code == 400 and "该年度该类别（分组）已有考核方案" in again.content.decode()
     assert AssessmentScheme.objects.count() == 2
     assert client_for(alice).get(f"/assessment-schemes/{template.pk}/copy/").status_code == 403
+
+
+def test_ranks_across_years_with_movers_and_twice_warned(
+    client_for, province_user, alice, enterprise_user, zone_a, zone_b
+):
+    """Three published years: zone A last in 2023 and 2025 (warned twice within three years), first in 2024."""
+    indicator = f.IndicatorFactory(code="industrial_output", name="规上工业总产值", period_kind="yearly")
+    for year, (a, b) in {2023: (50, 100), 2024: (100, 60), 2025: (40, 90)}.items():
+        scheme = f.AssessmentSchemeFactory(
+            year=year + 1, sub_group="", groups=[["发展质量", 100]], warn_bottom=1, name=f"{year + 1}年考核方案"
+        )
+        SchemeItem.objects.create(scheme=scheme, indicator=indicator, group="发展质量", weight=100)
+        for zone, value in ((zone_a, a), (zone_b, b)):
+            ZoneFigure.objects.create(zone=zone, indicator=indicator, month=D(year, 12, 1), value=Decimal(value))
+        run = f.AssessmentRunFactory(scheme=scheme, data_year=year)
+        assert client_for(province_user).post(f"/assessment-runs/{run.pk}/publish/").status_code == 302
+    page = client_for(province_user).get("/assessment-runs/years/")
+    assert page.context["years"] == [2023, 2024, 2025]
+    rows = {r["zone"]: r for r in page.context["rows"]}
+    assert [c["rank"] for c in rows[zone_a.name]["cells"]] == [2, 1, 2] and rows[zone_a.name]["moved"] == -1
+    assert rows[zone_a.name]["twice"] and not rows[zone_b.name]["twice"]
+    assert [r["zone"] for r in page.context["up"]] == [zone_b.name]
+    html = page.content.decode()
+    assert "三年内两次末位预警" in html and "↑1" in html and "↓1" in html
+    mine = client_for(alice).get("/assessment-runs/years/")
+    assert [r["zone"] for r in mine.context["rows"]] == [zone_a.name] and zone_b.name not in mine.content.decode()
+    assert client_for(enterprise_user).get("/assessment-runs/years/").status_code == 403
+
+
+def _docx_text(response):
+    import io
+
+    from docx import Document
+
+    doc = Document(io.BytesIO(response.content))
+    tables = [[[cell.text for cell in row.cells] for row in t.rows] for t in doc.tables]
+    return doc, [p.text for p in doc.paragraphs], tables
+
+
+@time_machine.travel(D(2026, 3, 2), tick=False)
+def test_the_ranking_as_a_tongbao_in_the_bulletins_official_layout(client_for, province_user, alice, zone_b, run):
+    deduction = f.SchemeAdjustmentFactory(scheme=run.scheme, name="中央巡视发现问题", per_case=Decimal("0.3"))
+    RunCase.objects.create(run=run, zone=zone_b, adjustment=deduction, cases=2)
+    c = client_for(province_user)
+    assert c.post(f"/assessment-runs/{run.pk}/publish/").status_code == 302
+    response = c.get(f"/assessment-runs/{run.pk}/tongbao/")
+    assert response.status_code == 200 and response["Content-Type"].endswith("wordprocessingml.document")
+    assert (
+        "filename*=UTF-8''" in response["Content-Disposition"]
+        and 'filename="export.docx"' in response["Content-Disposition"]
+    )
+    doc, paragraphs, tables = _docx_text(response)
+    section = doc.sections[0]
+    assert [round(m.mm) for m in (section.top_margin, section.bottom_margin, section.left_margin)] == [37, 35, 28]
+    assert paragraphs[0] == "山西省开发区建设工作领导小组办公室"  # the red 版头, as on the monthly bulletin
+    assert "关于2025年度全省工业类开发区考核结果的通报" in paragraphs
+    text = "\n".join(paragraphs)
+    assert "对全省2个工业类开发区2025年的工作进行了考核。经综合评定，优秀1个、良好1个。" in text
+    assert f"{zone_b.name}：中央巡视发现问题扣0.60分。" in text
+    assert "排名末位，予以预警" in text and "2026年3月2日" in text
+    ranking = tables[0]
+    run.refresh_from_db()
+    assert ranking[0][:2] == ["名次", "开发区"] and [row[1] for row in ranking[1:]] == [r["zone"] for r in run.results]
+    assert [row[6] for row in ranking[1:]] == ["99.40", "80.00"] and ranking[1][5] == "−0.60"
+    # A zone's 通报 holds its own row only; the counts still speak of the whole category.
+    mine = client_for(alice).get(f"/assessment-runs/{run.pk}/tongbao/")
+    _doc, lines, rows = _docx_text(mine)
+    assert [row[1] for row in rows[0][1:]] == [alice.zone.name]
+    assert zone_b.name not in "\n".join(lines) and "对全省2个工业类开发区" in "\n".join(lines)
+
+
+def test_a_draft_tongbao_says_it_is_a_draft(client_for, province_user, run):
+    _doc, paragraphs, _tables = _docx_text(client_for(province_user).get(f"/assessment-runs/{run.pk}/tongbao/"))
+    assert "关于2025年度全省工业类开发区考核结果的通报（草稿，按当前数据计算）" in paragraphs

@@ -64,12 +64,19 @@ PAGE_OBJECTS = {
     "problem_delete": "problem",
     "job_detail": "job",
     "assessmentrun_export": "assessmentrun",
+    "assessmentrun_tongbao": "assessmentrun",
     "assessmentscheme_copy": "assessmentscheme",
 }
 # Extra pages measured as another user than the province (the one they are made for).
 PAGE_USERS = {"project_board": "zone", "approvals_mine": "enterprise", "monthlyreport_correct": "zone"}
 # Pages that show one fixed thing whatever the data (checked for their budget, not for growth).
-FIXED = {"page:job_detail", "page:monthlyreport_correct", "page:problem_delete", "page:assessmentscheme_copy"}
+FIXED = {
+    "page:job_detail",
+    "page:monthlyreport_correct",
+    "page:problem_delete",
+    "page:assessmentscheme_copy",
+    "page:assessment_years",
+}
 # Lists the enterprise's menu gives it (also measured as the enterprise).
 ENTERPRISE_LISTS = ("project", "monthlyreport", "problem")
 ENTERPRISE_API = ("projects", "procedures", "reports", "problems")
