@@ -267,8 +267,8 @@ def what_if(run: AssessmentRun, zone: str, code: str, value: Decimal) -> dict:
     after = {r["zone"]: r for r in as_data(scoring.assess(scheme, changed, cases, vetoed), places)}[zone]
     return {
         "item": item,
-        "value_before": values[zone].get(code),
-        "value_after": value,
+        "value_before": None if values[zone].get(code) is None else scoring.plain(values[zone][code]),
+        "value_after": scoring.plain(value),
         "before": before,
         "after": after,
         "points": Decimal(after["total"]) - Decimal(before["total"]),

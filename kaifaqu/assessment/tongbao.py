@@ -77,24 +77,32 @@ def document(run: AssessmentRun, results: list[dict], shown: list[dict]) -> gong
     if by_grade:
         sections.append((_("考核等次"), by_grade))
 
-    table = Table(
-        [_("名次"), _("开发区"), _("所属地市"), _("得分"), _("加分"), _("扣分"), _("总分"), _("等次")],
+    # Columns: 名次, 开发区, 所属地市, 得分, [加分 — only where the scheme gave any], 扣分, 总分, 等次.
+    bonus = any(Decimal(r.get("bonus") or 0) for r in results)
+    headers = [_("名次"), _("开发区"), _("所属地市"), _("得分"), _("加分"), _("扣分"), _("总分"), _("等次")]
+    rows = [
         [
-            [
-                _("%(r)s（并列）") % {"r": r["rank"]} if r["tied"] else r["rank"],
-                r["zone"],
-                r.get("city") or None,
-                r["score"],
-                _signed(r.get("bonus")),
-                _signed("-" + r.get("deducted", "0")),
-                r["total"],
-                r["grade"],
-            ]
-            for r in shown
-        ],
-        [2, 6, 2, 2, 2, 2, 2, 3],
+            r["rank"],  # equal totals print the same rank (the note says so)
+            r["zone"],
+            r.get("city") or None,
+            r["score"],
+            _signed(r.get("bonus")),
+            _signed("-" + r.get("deducted", "0")),
+            r["total"],
+            r["grade"],
+        ]
+        for r in shown
+    ]
+    widths = [2, 7, 2, 2, 2, 2, 2, 3]
+    if not bonus:
+        headers, widths = headers[:4] + headers[5:], widths[:4] + widths[5:]
+        rows = [row[:4] + row[5:] for row in rows]
+    table = Table(
+        headers,
+        rows,
+        widths,
         sheet=_("考核排名"),
-        numeric=frozenset({3, 4, 5, 6}),
+        numeric=frozenset({0, *range(3, len(headers) - 1)}),
         note=_("共%(n)s个开发区参加排名，总分相同者名次并列。") % {"n": len(results)},
     )
     sections.append((_("考核排名"), [Block("table", table=table)] if shown else [Block("p", _("无。"))]))

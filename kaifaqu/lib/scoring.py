@@ -39,7 +39,7 @@ def points(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def _n(value) -> str:
+def plain(value) -> str:
     """A value in an explanation as it reads: 80, 12.5 (no trailing zeros, no exponent)."""
     return format(Decimal(value).normalize(), "f")
 
@@ -205,17 +205,17 @@ def _item_points(item: Item, values: dict[str, Decimal | None]) -> dict[str, tup
         best = (min(positive) if lower else max(positive)) if positive else None
         for z, v in known.items():
             if best is None or v <= 0:
-                out[z] = (zero, _("%(v)s，不大于0，不得分") % {"v": _n(v)})
+                out[z] = (zero, _("%(v)s，不大于0，不得分") % {"v": plain(v)})
                 continue
             share = best / v if lower else v / best
             out[z] = (
                 points(share * w),
                 _("%(v)s，最优%(b)s：%(f)s × %(w)s = %(p)s分")
                 % {
-                    "v": _n(v),
-                    "b": _n(best),
-                    "f": f"{_n(best)}/{_n(v)}" if lower else f"{_n(v)}/{_n(best)}",
-                    "w": _n(w),
+                    "v": plain(v),
+                    "b": plain(best),
+                    "f": f"{plain(best)}/{plain(v)}" if lower else f"{plain(v)}/{plain(best)}",
+                    "w": plain(w),
                     "p": points(share * w),
                 },
             )
@@ -223,28 +223,40 @@ def _item_points(item: Item, values: dict[str, Decimal | None]) -> dict[str, tup
         cap = rule.cap or Decimal(1)
         for z, v in known.items():
             if rule.kind == "growth" and v <= 0:
-                out[z] = (zero, _("增速%(v)s%%，未增长，不得分") % {"v": _n(v)})
+                out[z] = (zero, _("增速%(v)s%%，未增长，不得分") % {"v": plain(v)})
                 continue
             ratio = (rule.target / v if v else cap) if lower else v / rule.target
             used = min(max(ratio, Decimal(0)), cap)
-            formula = f"{_n(rule.target)}/{_n(v)}" if lower else f"{_n(v)}/{_n(rule.target)}"
-            capped = _("（封顶%(c)s倍）") % {"c": _n(cap)} if ratio > cap else ""
+            formula = f"{plain(rule.target)}/{plain(v)}" if lower else f"{plain(v)}/{plain(rule.target)}"
+            capped = _("（封顶%(c)s倍）") % {"c": plain(cap)} if ratio > cap else ""
             out[z] = (
                 points(used * w),
                 _("%(v)s，目标%(t)s：%(f)s%(c)s × %(w)s = %(p)s分")
-                % {"v": _n(v), "t": _n(rule.target), "f": formula, "c": capped, "w": _n(w), "p": points(used * w)},
+                % {
+                    "v": plain(v),
+                    "t": plain(rule.target),
+                    "f": formula,
+                    "c": capped,
+                    "w": plain(w),
+                    "p": points(used * w),
+                },
             )
     elif rule.kind == "min_max":
         lo, hi = min(known.values()), max(known.values())
         for z, v in known.items():
             if hi == lo:
-                out[z] = (points(w), _("%(v)s，各开发区相同，得满分%(w)s分") % {"v": _n(v), "w": _n(w)})
+                out[z] = (points(w), _("%(v)s，各开发区相同，得满分%(w)s分") % {"v": plain(v), "w": plain(w)})
                 continue
             share = (hi - v) / (hi - lo) if lower else (v - lo) / (hi - lo)
-            formula = f"({_n(hi)}−{_n(v)})/({_n(hi)}−{_n(lo)})" if lower else f"({_n(v)}−{_n(lo)})/({_n(hi)}−{_n(lo)})"
+            formula = (
+                f"({plain(hi)}−{plain(v)})/({plain(hi)}−{plain(lo)})"
+                if lower
+                else f"({plain(v)}−{plain(lo)})/({plain(hi)}−{plain(lo)})"
+            )
             out[z] = (
                 points(share * w),
-                _("%(v)s：%(f)s × %(w)s = %(p)s分") % {"v": _n(v), "f": formula, "w": _n(w), "p": points(share * w)},
+                _("%(v)s：%(f)s × %(w)s = %(p)s分")
+                % {"v": plain(v), "f": formula, "w": plain(w), "p": points(share * w)},
             )
     elif rule.kind == "rank_points":
         ranks = _ranks(known, higher_first=not lower)
@@ -254,7 +266,7 @@ def _item_points(item: Item, values: dict[str, Decimal | None]) -> dict[str, tup
             out[z] = (
                 points(share * w),
                 _("%(v)s，第%(r)s名（共%(n)s个）：(%(n)s−%(r)s)/(%(n)s−1) × %(w)s = %(p)s分")
-                % {"v": _n(v), "r": ranks[z], "n": n, "w": _n(w), "p": points(share * w)},
+                % {"v": plain(v), "r": ranks[z], "n": n, "w": plain(w), "p": points(share * w)},
             )
     return out
 

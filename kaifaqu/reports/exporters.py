@@ -172,10 +172,9 @@ def docx_of(d: gongwen.Document) -> bytes:
     title.paragraph_format.space_after = LINE_PITCH
     title.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
     for block in d.blocks:
-        if block.kind == "h1":
-            paragraph(block.text, font=HEADING_FONT, indent=True)
-        elif block.kind == "h2":
-            paragraph(block.text, font=SUBHEADING_FONT, indent=True)
+        if block.kind in ("h1", "h2"):  # a heading stays on the page of what it heads
+            font = HEADING_FONT if block.kind == "h1" else SUBHEADING_FONT
+            paragraph(block.text, font=font, indent=True).paragraph_format.keep_with_next = True
         elif block.kind == "p":
             paragraph(block.text, indent=True)
         else:
@@ -185,6 +184,7 @@ def docx_of(d: gongwen.Document) -> bytes:
     for text in (d.authority, d.date_text):
         p = paragraph(text, align=WD_ALIGN_PARAGRAPH.RIGHT)
         p.paragraph_format.right_indent = Pt(SIZE["body"] * 4)
+        p.paragraph_format.keep_with_next = text == d.authority  # the authority and the date on one page
     # 版记: 抄送 and 印发 between rules (thick at the ends, thin between).
     paragraph()
     record = []

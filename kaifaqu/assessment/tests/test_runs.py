@@ -298,7 +298,8 @@ def test_the_ranking_as_a_tongbao_in_the_bulletins_official_layout(client_for, p
     ranking = tables[0]
     run.refresh_from_db()
     assert ranking[0][:2] == ["名次", "开发区"] and [row[1] for row in ranking[1:]] == [r["zone"] for r in run.results]
-    assert [row[6] for row in ranking[1:]] == ["99.40", "80.00"] and ranking[1][5] == "−0.60"
+    assert ranking[0] == ["名次", "开发区", "所属地市", "得分", "扣分", "总分", "等次"]  # no 加分 column: none given
+    assert [row[5] for row in ranking[1:]] == ["99.40", "80.00"] and ranking[1][4] == "−0.60"
     # A zone's 通报 holds its own row only; the counts still speak of the whole category.
     mine = client_for(alice).get(f"/assessment-runs/{run.pk}/tongbao/")
     _doc, lines, rows = _docx_text(mine)
