@@ -1,5 +1,6 @@
 """Kaifaqu benchmarks. Usage: .venv/bin/python bench/run.py [import|list ...]"""
 
+import datetime
 import io
 import os
 import shutil
@@ -544,6 +545,86 @@ def bench_assess():
         print(f"assessment of {zones} zones x {len(items)} indicators: median {med / 1000:.2f} s (target <= {target})")
 
 
+def bench_assess_run():
+    """A whole assessment run on the synthetic province, reading the database: the default catalogue plus entered
+    indicators to 40 items, every zone of the largest category with a figure for each entered item, the ledger-derived
+    items (工业投资, 转型 share, signed investment, 承诺制 share) computed from the 0.36M reports; then the run page as
+    the province reads it, its .xlsx and .docx 通报, and publishing (results and inputs frozen)."""
+    import random
+    from decimal import Decimal
+
+    from django.db import transaction
+    from django.db.models import Count
+    from django.test import Client
+
+    from kaifaqu.assessment import catalogue, runs
+    from kaifaqu.assessment.models import AssessmentRun, AssessmentScheme, Indicator, SchemeItem, ZoneFigure
+    from kaifaqu.zones.models import Zone
+
+    year = int(END[:4]) - 1  # the last full year of the ledgers
+    rng = random.Random(7)
+    with transaction.atomic():
+        catalogue.load_defaults()
+        category = Zone.objects.values("category").annotate(n=Count("id")).order_by("-n")[0]["category"]
+        zones = list(Zone.objects.filter(category=category))
+        indicators = list(Indicator.objects.order_by("pk"))
+        for k in range(40 - len(indicators)):
+            indicators.append(
+                Indicator.objects.create(code=f"bench_{k}", name=f"测试指标{k:02d}", unit="亿元", period_kind="monthly")
+            )
+        indicators = indicators[:40]
+        groups = (("对外开放", 30), ("发展质量", 30), ("科技创新", 15), ("绿色发展", 15), ("统筹协调", 10))
+        AssessmentScheme.objects.filter(name="基准测试方案").delete()
+        scheme = AssessmentScheme.objects.create(
+            year=year + 1,
+            category=category,
+            name="基准测试方案",
+            groups=[[g, w] for g, w in groups],
+            grading="top",
+            excellent=Decimal(10),
+            good=Decimal(30),
+            passing=Decimal(40),
+            warn_bottom=5,
+        )
+        kinds = ("share_of_best", "min_max", "rank_points", "share_of_best", "min_max")
+        for n, indicator in enumerate(indicators):
+            group, weight = groups[n // 8]
+            SchemeItem.objects.create(
+                scheme=scheme, indicator=indicator, group=group, weight=Decimal(weight) / 8, rule=kinds[n % 5]
+            )
+        month = datetime.date(year, 12, 1)
+        ZoneFigure.objects.filter(month=month).delete()
+        ZoneFigure.objects.bulk_create(
+            ZoneFigure(zone=z, indicator=i, month=month, value=Decimal(rng.randint(1, 100000)) / 100)
+            for z in zones
+            for i in indicators
+            if not i.derivation
+        )
+        run = AssessmentRun.objects.create(scheme=scheme, data_year=year)
+    derived = sum(1 for i in indicators if i.derivation)
+    print(f"assessment run: {len(zones)} zones x {len(indicators)} items ({derived} derived from the ledgers)")
+    med, p90 = timed(lambda: runs.compute(run), runs=5)
+    print(
+        f"assessment run computed from the database: median {med / 1000:.2f} s (p90 {p90 / 1000:.2f} s; target <= 1 s)"
+    )
+    c = Client()
+    c.force_login(province_user())
+    for label, url in (
+        ("run page", f"/assessment-runs/{run.pk}/"),
+        ("ranking .xlsx", f"/assessment-runs/{run.pk}/export/"),
+        ("通报 .docx", f"/assessment-runs/{run.pk}/tongbao/"),
+    ):
+        assert c.get(url).status_code == 200, url
+        med, p90 = timed(lambda url=url: c.get(url), runs=5)
+        print(f"assessment {label} (draft, computed on read): median {med:.0f} ms (p90 {p90:.0f} ms)")
+    t = time.perf_counter()
+    runs.publish(run.pk, province_user())
+    print(f"assessment publish (compute and freeze): {time.perf_counter() - t:.2f} s")
+    url = f"/assessment-runs/{run.pk}/"
+    med, p90 = timed(lambda: c.get(url), runs=10)
+    print(f"assessment run page (published, frozen): median {med:.0f} ms (p90 {p90:.0f} ms)")
+
+
 BENCHES = {
     "import": bench_import,
     "list": bench_list,
@@ -556,6 +637,7 @@ BENCHES = {
     "check": bench_check,
     "forecast": bench_forecast,
     "assess": bench_assess,
+    "assess_run": bench_assess_run,
 }
 
 if __name__ == "__main__":

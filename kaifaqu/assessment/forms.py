@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -35,7 +36,8 @@ class ZoneFigureForm(ScopedModelForm):
 
 
 class GroupsField(forms.CharField):
-    """A scheme's groups typed one per line, "对外开放 30", kept as [["对外开放", 30], …]."""
+    """A scheme's groups typed one per line (or separated by "；" in a spreadsheet cell), "对外开放 30", kept as
+    [["对外开放", 30], …]."""
 
     widget = forms.Textarea(attrs={"rows": 5})
 
@@ -48,7 +50,7 @@ class GroupsField(forms.CharField):
         if isinstance(value, list):
             return value
         groups = []
-        for line in (value or "").splitlines():
+        for line in re.split(r"[\n；;]", value or ""):
             line = line.strip().replace("　", " ")
             if not line:
                 continue

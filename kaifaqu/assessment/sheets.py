@@ -1,6 +1,7 @@
 from kaifaqu.core.excel import SheetColumn as C
 from kaifaqu.core.excel import SheetSpec
 
+from .forms import GroupsField
 from .models import AssessmentRun, AssessmentScheme, Indicator, RunCase, SchemeAdjustment, SchemeItem, ZoneFigure
 
 
@@ -47,6 +48,7 @@ class AssessmentSchemeSheet(SheetSpec):
         C("category"),
         C("sub_group"),
         C("name"),
+        C("groups", form_field=GroupsField, note=AssessmentScheme._meta.get_field("groups").help_text),
         C("grading"),
         C("excellent"),
         C("good"),

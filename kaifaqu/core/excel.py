@@ -89,11 +89,16 @@ class SheetColumn:
     required: bool | None = None
     lookup: str = "name"  # natural key of the related record for FK / M2M columns
     note: str = ""
+    # A form field that writes and reads the cell, for a value no model field type describes (a scheme's groups
+    # in a JSON field): its prepare_value() renders the value, its to_python() parses the cell's text.
+    form_field: type | None = None
 
     def bind(self, model) -> SheetColumn:
         self.model_field = model._meta.get_field(self.field)
         # Line breaks are kept in a multi-line text and separate the names of a many-to-many cell.
-        self.multiline = isinstance(self.model_field, models.TextField) or self.model_field.many_to_many
+        self.multiline = (
+            isinstance(self.model_field, models.TextField) or self.model_field.many_to_many or bool(self.form_field)
+        )
         if self.header is None:
             self.header = str(self.model_field.verbose_name)
         if self.required is None:
@@ -109,6 +114,8 @@ class SheetColumn:
         value = getattr(obj, self.field)
         if value is None:
             return None
+        if self.form_field:
+            return self.form_field().prepare_value(value)
         if f.is_relation:
             return getattr(value, self.lookup)
         if f.choices:
@@ -165,6 +172,13 @@ class SheetColumn:
             if isinstance(f, models.BooleanField):
                 return False
             return "" if (isinstance(f, models.CharField | models.TextField) and not f.null) else None
+        if self.form_field:
+            from django import forms
+
+            try:
+                return self.form_field().to_python(text)
+            except forms.ValidationError as exc:
+                raise ValidationError(exc.messages) from None
         if f.many_to_many:
             names = [n.strip() for n in LIST_SPLIT.split(text) if n.strip()]
             found, missing = [], []

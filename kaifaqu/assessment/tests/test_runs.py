@@ -310,3 +310,37 @@ def test_the_ranking_as_a_tongbao_in_the_bulletins_official_layout(client_for, p
 def test_a_draft_tongbao_says_it_is_a_draft(client_for, province_user, run):
     _doc, paragraphs, _tables = _docx_text(client_for(province_user).get(f"/assessment-runs/{run.pk}/tongbao/"))
     assert "关于2025年度全省工业类开发区考核结果的通报（草稿，按当前数据计算）" in paragraphs
+
+
+def test_schemes_come_and_go_through_excel_with_their_groups_and_weights(client_for, province_user, run):
+    import io
+
+    from openpyxl import Workbook, load_workbook
+
+    from kaifaqu.assessment.models import AssessmentScheme
+
+    c = client_for(province_user)
+    run.scheme.groups = [["对外开放", 30], ["发展质量", 70]]
+    run.scheme.save()
+    exported = load_workbook(io.BytesIO(c.get("/assessment-schemes/?export=xlsx").content)).active
+    headers = [cell.value for cell in exported[1]]
+    row = [cell.value for cell in exported[2]]
+    assert row[headers.index("指标组及权重")] == "对外开放 30\n发展质量 70"
+
+    def upload(groups: str):
+        wb = Workbook()
+        ws = wb.active
+        ws.append(["年度", "开发区类别", "分组", "方案名称", "指标组及权重", "等次评定方式", "末位预警个数"])
+        ws.append([2027, "工业类", "县管工业类开发区", "2027年县管工业类开发区考核方案", groups, "按分数线", 3])
+        buf = io.BytesIO()
+        wb.save(buf)
+        buf.seek(0)
+        buf.name = "方案.xlsx"
+        return c.post("/assessment-schemes/import/", {"file": buf}, follow=True).content.decode()
+
+    refused = upload("对外开放 三十；发展质量 70")
+    assert "指标组及权重" in refused and "应为“组名 权重”" in refused
+    assert not AssessmentScheme.objects.filter(year=2027).exists()
+    upload("对外开放 30；发展质量 70")
+    scheme = AssessmentScheme.objects.get(year=2027, sub_group="县管工业类开发区")
+    assert scheme.groups == [["对外开放", 30], ["发展质量", 70]]
