@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "kaifaqu.approvals",
     "kaifaqu.promotion",
     "kaifaqu.assessment",
+    "kaifaqu.land",
     "kaifaqu.reports",
 ]
 

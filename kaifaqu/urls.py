@@ -13,6 +13,8 @@ from kaifaqu.assessment import resources as assessment_resources
 from kaifaqu.core.views import home, records
 from kaifaqu.enterprises.api import EnterpriseViewSet
 from kaifaqu.enterprises.resources import EnterpriseResource
+from kaifaqu.land import api as land_api
+from kaifaqu.land import resources as land_resources
 from kaifaqu.projects import api as project_api
 from kaifaqu.projects import resources as project_resources
 from kaifaqu.promotion import api as promotion_api
@@ -62,6 +64,10 @@ router.register("assessment-items", assessment_api.SchemeItemViewSet, basename="
 router.register("assessment-adjustments", assessment_api.SchemeAdjustmentViewSet, basename="api-schemeadjustment")
 router.register("assessment-runs", assessment_api.AssessmentRunViewSet, basename="api-assessmentrun")
 router.register("assessment-cases", assessment_api.RunCaseViewSet, basename="api-runcase")
+router.register("land-standards", land_api.IndicatorStandardViewSet, basename="api-indicatorstandard")
+router.register("land-reserves", land_api.LandReserveViewSet, basename="api-landreserve")
+router.register("parcels", land_api.LandParcelViewSet, basename="api-landparcel")
+router.register("parcel-commitments", land_api.ParcelCommitmentViewSet, basename="api-parcelcommitment")
 
 registry_urls = []
 for resource in (
@@ -99,6 +105,10 @@ for resource in (
     assessment_resources.SchemeAdjustmentResource,
     assessment_resources.AssessmentRunResource,
     assessment_resources.RunCaseResource,
+    land_resources.IndicatorStandardResource,
+    land_resources.LandReserveResource,
+    land_resources.LandParcelResource,
+    land_resources.ParcelCommitmentResource,
     BulletinResource,
 ):
     registry_urls += resource.urls()

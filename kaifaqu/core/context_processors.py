@@ -58,6 +58,16 @@ MENU = [
         ],
     ),
     (
+        _("土地"),
+        [
+            (_("土地供应与储备"), "land_overview"),
+            (_("宗地（标准地）"), "landparcel_list"),
+            (_("控制指标承诺"), "parcelcommitment_list"),
+            (_("储备土地"), "landreserve_list"),
+            (_("控制指标标准"), "indicatorstandard_list"),
+        ],
+    ),
+    (
         _("统计与通报"),
         [
             (_("工作看板"), "dashboard"),
@@ -92,6 +102,7 @@ PAGE_ROLES = {
     "figure_check": MANAGERS,
     "indicator_overview": MANAGERS,
     "assessment_years": MANAGERS,
+    "land_overview": MANAGERS,
 }
 # An agent (代办员) files approvals on the investors' behalf: the menu is that work and the records it touches.
 AGENT_PAGES = {

@@ -20,6 +20,7 @@ from kaifaqu.core.history import change_context
 from kaifaqu.core.models import ChangeSource
 from kaifaqu.core.scoping import Role
 from kaifaqu.enterprises.models import Enterprise, EnterpriseZone
+from kaifaqu.land.standards import load_defaults as load_land_standards
 from kaifaqu.projects.models import AnnualPlan, Campaign, CampaignEntry, DispatchMeeting, Problem, Project
 from kaifaqu.zones.models import City, IndustryChain, Park, Zone
 from kaifaqu.zones.reference import load_cities, load_zones
@@ -66,6 +67,7 @@ def build(*, synthetic_enterprises: int = 300, seed: int = 2026) -> dict:
         load_defaults()
         load_indicators()
         load_template()
+        load_land_standards()
         cities = {c.name: c for c in City.objects.all()}
         for name, short, city, county, category, level, source in seeds.ZONES:
             Zone.objects.get_or_create(

@@ -400,3 +400,50 @@ class AssessmentRunFactory(factory.django.DjangoModelFactory):
 
     scheme = factory.SubFactory(AssessmentSchemeFactory)
     data_year = 2025
+
+
+class IndicatorStandardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "land.IndicatorStandard"
+
+    year = 2008
+    indicator = "plot_ratio"
+    industry_code = factory.Sequence(lambda n: f"{13 + n % 30:02d}")
+    industry_name = "测试行业"
+    bound = "ge"
+    value = Decimal("1.0")
+    binding = "mandatory"
+
+
+class LandReserveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "land.LandReserve"
+
+    zone = factory.SubFactory(ZoneFactory)
+    name = factory.Sequence(lambda n: f"储备地块{n:03d}")
+    area = Decimal("500.00")
+    reserved_on = factory.LazyFunction(lambda: datetime.date(2020, 3, 1))
+
+
+class LandParcelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "land.LandParcel"
+
+    zone = factory.SubFactory(ZoneFactory)
+    number = factory.Sequence(lambda n: f"宗地{n:04d}")
+    area = Decimal("100.00")
+    land_use = "industrial"
+    status = "sold"
+    sale_way = "listing"
+    sold_on = factory.LazyFunction(lambda: datetime.date(2024, 6, 1))
+    price = Decimal("2000.00")
+
+
+class ParcelCommitmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "land.ParcelCommitment"
+
+    parcel = factory.SubFactory(LandParcelFactory)
+    indicator = "investment_intensity"
+    bound = "ge"
+    value = Decimal("300")

@@ -192,6 +192,12 @@ BUILD: dict[str, Callable[[World], object]] = {
     "runcase": lambda w: apps.get_model("assessment.RunCase").objects.create(
         run=w["assessmentrun"], zone=w.zone_a, adjustment=w["schemeadjustment"], cases=1
     ),
+    "indicatorstandard": lambda w: f.IndicatorStandardFactory(industry_code="27", industry_name="矩阵行业"),
+    "landreserve": lambda w: f.LandReserveFactory(zone=w.zone_a, name="矩阵储备地块"),
+    "landparcel": lambda w: f.LandParcelFactory(
+        zone=w.zone_a, number="矩阵宗地", buyer=w.e1, reserve=w["landreserve"], project=w["project"]
+    ),
+    "parcelcommitment": lambda w: f.ParcelCommitmentFactory(parcel=w["landparcel"], note="矩阵承诺"),
     "figurecheck": lambda w: apps.get_model("reports.FigureCheck").objects.create(
         text="矩阵核验：开复工率达到90.0%。",
         city=w.city_a,
@@ -356,6 +362,11 @@ SPECS = {
             ),
         ),
         Spec("runcase", "assessment.RunCase"),
+        shared("indicatorstandard", "land.IndicatorStandard"),
+        Spec("landreserve", "land.LandReserve"),
+        # A parcel is also read by the enterprise that bought it (its commitments with it).
+        project_record("landparcel", "land.LandParcel"),
+        project_record("parcelcommitment", "land.ParcelCommitment"),
         Spec("zonefigure", "assessment.ZoneFigure"),
         # A kept 数据核验 belongs to its author's unit: zone A, its city and the province read it.
         Spec("figurecheck", "reports.FigureCheck", extra=(("figure_check_detail", "get"),)),
@@ -732,6 +743,13 @@ def run_scope_parameters(m: Matrix) -> None:
     got = _status(m, "zone_a", reverse("api-indicator-overview"), {"zone": units["zone"]}).status_code
     m.check("api-indicator-overview", "?zone", "insider", got == 200, f"status {got}")
     refused("api-indicator-overview", reverse("api-indicator-overview"), {"zone": units["zone"]}, NOT_ZONE_A)
+    # 土地供应与储备: the zone's land for its insider (the matrix's parcel, sold in 2024); an outsider choosing the
+    # zone or city gets 404.
+    r = _status(m, "zone_a", reverse("land_overview"), {"zone": units["zone"], "since": 2020, "year": 2025})
+    sold = r.context["total"].parcels_sold if r.status_code == 200 else None
+    m.check("land_overview", "?zone", "insider", (sold or 0) >= 1, f"status {r.status_code}, parcels {sold}")
+    refused("land_overview", reverse("land_overview"), {"zone": units["zone"]}, NOT_ZONE_A)
+    refused("land_overview", reverse("land_overview"), {"city": units["city"]}, NOT_CITY_A)
     # 审批计时 counts of one zone (today's and a past day's): the insider gets them, an outsider choosing it 404.
     for params in ({"zone": units["zone"]}, {"zone": units["zone"], "as_of": "2025-01-02"}):
         got = _status(m, "zone_a", reverse("api-clocks"), params).status_code

@@ -72,6 +72,7 @@ SCOPE_PAGES = {
     "indicator_overview",
     "dashboard_indicators",
     "assessmentrun_scorecard",  # assessment/tests: a zone reads its own scorecard, another zone's is 404
+    "land_overview",
     "assessment_years",  # assessment/tests: a zone reads its own row, a city its zones, an enterprise is refused
     "api-indicator-overview",
     "project_rates",

@@ -79,10 +79,14 @@ OBJECTS = {
     "runcase": lambda zone: RunCase.objects.create(
         run=f.AssessmentRunFactory(), zone=zone, adjustment=f.SchemeAdjustmentFactory(), cases=2
     ),
+    "landreserve": lambda zone: f.LandReserveFactory(zone=zone),
+    "landparcel": lambda zone: f.LandParcelFactory(zone=zone),
+    "parcelcommitment": lambda zone: f.ParcelCommitmentFactory(parcel__zone=zone),
 }
 # Reference data every signed-in user reads (the catalogue and the holiday calendar).
 SHARED = {"proceduretype", "calendaryear", "holiday", "sourceregion", "promotionmode", "indicator"}
 SHARED |= {"assessmentscheme", "schemeitem", "schemeadjustment", "assessmentrun"}  # every zone reads them
+SHARED |= {"indicatorstandard"}
 
 
 def test_every_registered_resource_is_covered_by_this_check():
