@@ -117,6 +117,11 @@ class IndicatorStandard(TrackedModel):
         return (2 if self.industry_code else 0) + (1 if self.zone_level else 0)
 
 
+def mu(value) -> str:
+    """An area in a message as the registers keep it: 亩 to 0.01 (150.00, whatever the database's sum gives)."""
+    return str(Decimal(value).quantize(CENT))
+
+
 def _plain(value) -> str:
     return format(Decimal(value).normalize(), "f") if value is not None else ""
 
@@ -167,7 +172,7 @@ class LandReserve(TrackedModel):
                 raise ValidationError(
                     {
                         "area": _("用于基础设施%(i)s亩与已供应宗地%(s)s亩之和超过收储面积%(a)s亩")
-                        % {"i": self.infrastructure_area, "s": sold, "a": self.area}
+                        % {"i": mu(self.infrastructure_area), "s": mu(sold), "a": mu(self.area)}
                     }
                 )
 
@@ -337,10 +342,10 @@ class LandParcel(TrackedModel):
             used = others + self.reserve.infrastructure_area + self.area
             if used > self.reserve.area:
                 errors["area"] = _("该储备地块已供应%(o)s亩、基础设施%(i)s亩，加上本宗地%(a)s亩超过收储面积%(r)s亩") % {
-                    "o": others,
-                    "i": self.reserve.infrastructure_area,
-                    "a": self.area,
-                    "r": self.reserve.area,
+                    "o": mu(others),
+                    "i": mu(self.reserve.infrastructure_area),
+                    "a": mu(self.area),
+                    "r": mu(self.reserve.area),
                 }
         if errors:
             raise ValidationError(errors)

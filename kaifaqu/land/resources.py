@@ -1,8 +1,11 @@
+from decimal import Decimal
+
 from django.db.models import Count, Sum
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.core.views import Col, Related, Resource, Totals
+from kaifaqu.lib.units import tidy
 from kaifaqu.projects.resources import money_text
 
 from . import filters, forms, sheets
@@ -50,8 +53,8 @@ class LandReserveResource(Resource):
     @classmethod
     def totals(cls, qs, params):
         t = qs.aggregate(n=Count("id"), total_area=Sum("area"), infra=Sum("infrastructure_area"))
-        supplied = LandParcel.objects.filter(reserve__in=qs).aggregate(s=Sum("area"))["s"] or 0
-        area, infra = t["total_area"] or 0, t["infra"] or 0
+        supplied = tidy(LandParcel.objects.filter(reserve__in=qs).aggregate(s=Sum("area"))["s"] or Decimal(0))
+        area, infra = tidy(t["total_area"] or Decimal(0)), tidy(t["infra"] or Decimal(0))
         left = area - infra - supplied
         figures = {"count": t["n"], "area": area, "infrastructure": infra, "supplied": supplied, "left": left}
         shown = [
@@ -110,7 +113,7 @@ class LandParcelResource(Resource):
     def totals(cls, qs, params):
         """The filtered parcels' count, area, price and average price per 亩 (to 0.01 万元, rounded half up)."""
         t = qs.aggregate(n=Count("id"), total_area=Sum("area"), total_price=Sum("price"))
-        area, price = t["total_area"] or 0, t["total_price"] or 0
+        area, price = tidy(t["total_area"] or Decimal(0)), tidy(t["total_price"] or Decimal(0))
         avg = average_price(price, area)
         figures = {"count": t["n"], "area": area, "price": price, "average_price": avg}
         shown = [

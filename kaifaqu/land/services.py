@@ -12,7 +12,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kaifaqu.lib.units import percent
+from kaifaqu.lib.units import percent, tidy
 
 from .models import (
     SOLD_STATUSES,
@@ -184,7 +184,7 @@ def totals(zones, start: datetime.date, end: datetime.date, group: str | None = 
 
 def _land_totals(r: dict, zero: Decimal) -> LandTotals:
     def v(key):
-        return r.get(key) or zero
+        return tidy(Decimal(r.get(key) or zero))  # SQLite sums decimals as 3332.20000000000
 
     return LandTotals(
         parcels_sold=int(v("n")),

@@ -1,7 +1,7 @@
 from kaifaqu.core.excel import SheetColumn as C
 from kaifaqu.core.excel import SheetSpec
 
-from .models import IndicatorStandard, LandParcel, LandReserve, ParcelCommitment
+from .models import IndicatorStandard, LandParcel, LandReserve, ParcelCommitment, mu
 
 
 class IndicatorStandardSheet(SheetSpec):
@@ -92,7 +92,7 @@ class LandParcelSheet(SheetSpec):
                             rownum,
                             header_of["area"],
                             _("储备地块“%(r)s”的宗地与基础设施用地合计%(u)s亩，超过收储面积%(a)s亩")
-                            % {"r": reserve, "u": used, "a": reserve.area},
+                            % {"r": reserve, "u": mu(used), "a": mu(reserve.area)},
                         )
                     )
         return errors
