@@ -207,7 +207,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Two models share the field name "category" with the same choices (a zone's and a scheme's): one enum.
-    "ENUM_NAME_OVERRIDES": {"ZoneCategoryEnum": "kaifaqu.zones.models.ZoneCategory"},
+    "ENUM_NAME_OVERRIDES": {
+        "ZoneCategoryEnum": "kaifaqu.zones.models.ZoneCategory",
+        "ZoneLevelEnum": "kaifaqu.zones.models.ZoneLevel",
+    },
 }
 
 LOGGING = {

@@ -1,3 +1,5 @@
+from django import forms
+
 from kaifaqu.core.forms import AutocompleteSelect, ScopedModelForm
 
 from . import services
@@ -53,7 +55,21 @@ class LandReserveForm(ScopedModelForm):
             self.initial.setdefault("zone", self.user.zone_id)
 
 
+class BoundaryField(forms.JSONField):
+    """The parcel's GeoJSON boundary: an empty box when there is none (not the JSON word for nothing)."""
+
+    def prepare_value(self, value):
+        return "" if value is None else super().prepare_value(value)
+
+
 class LandParcelForm(ScopedModelForm):
+    boundary = BoundaryField(
+        label=LandParcel._meta.get_field("boundary").verbose_name,
+        help_text=LandParcel._meta.get_field("boundary").help_text,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
     class Meta:
         model = LandParcel
         fields = PARCEL_FIELDS

@@ -117,6 +117,12 @@ class IndicatorStandard(TrackedModel):
         return (2 if self.industry_code else 0) + (1 if self.zone_level else 0)
 
 
+def stored(value) -> bool:
+    """Whether an area or amount can be what the database keeps (12 digits at most): the row rules compare only
+    such values; an impossible one is refused by its field's own rule."""
+    return isinstance(value, Decimal | int) and Decimal(value).is_finite() and Decimal(value).adjusted() < 12
+
+
 def mu(value) -> str:
     """An area in a message as the registers keep it: 亩 to 0.01 (150.00, whatever the database's sum gives)."""
     return str(Decimal(value).quantize(CENT))
@@ -166,7 +172,7 @@ class LandReserve(TrackedModel):
         super().clean()
         if self.reserved_on and self.reserved_on > timezone.localdate():
             raise ValidationError({"reserved_on": _("收储日期不能晚于今天")})
-        if self.area is not None and self.infrastructure_area is not None:
+        if stored(self.area) and stored(self.infrastructure_area):
             sold = self.parcels.aggregate(s=models.Sum("area"))["s"] or 0 if self.pk else 0
             if self.infrastructure_area + sold > self.area:
                 raise ValidationError(
@@ -232,7 +238,7 @@ class LandParcel(TrackedModel):
         validators=[MinValueValidator(3), MaxValueValidator(54)],
     )
     boundary = models.JSONField(
-        _("界址范围（GeoJSON）"), null=True, blank=True, help_text=_("可选：GeoJSON 的 Polygon 或 MultiPolygon")
+        _("界址范围（GeoJSON）"), null=True, blank=True, help_text=_("可选：GeoJSON 格式的多边形界址，坐标为经度、纬度")
     )
     area = models.DecimalField(_("面积（亩）"), max_digits=12, decimal_places=2, validators=[POSITIVE_AREA])
     land_use = models.CharField(_("土地用途"), max_length=16, choices=LandUse.choices, default=LandUse.INDUSTRIAL)
@@ -300,7 +306,8 @@ class LandParcel(TrackedModel):
         return self.number
 
     def derive_fields(self) -> None:
-        self.price_per_mu = average_price(self.price, self.area)
+        ok = stored(self.price) and stored(self.area)
+        self.price_per_mu = average_price(self.price, self.area) if ok else None
 
     @property
     def sold(self) -> bool:
@@ -337,7 +344,7 @@ class LandParcel(TrackedModel):
             problem = geojson_problem(self.boundary)
             if problem:
                 errors["boundary"] = problem
-        if self.reserve_id and self.area:
+        if self.reserve_id and stored(self.area) and self.area > 0:
             others = self.reserve.parcels.exclude(pk=self.pk).aggregate(s=models.Sum("area"))["s"] or 0
             used = others + self.reserve.infrastructure_area + self.area
             if used > self.reserve.area:
@@ -361,7 +368,7 @@ def average_price(price, area) -> Decimal | None:
 def geojson_problem(value) -> str:
     """Why ``value`` is not a GeoJSON Polygon or MultiPolygon of [longitude, latitude] rings, or ""."""
     if not isinstance(value, dict) or value.get("type") not in ("Polygon", "MultiPolygon"):
-        return _("界址范围应为 GeoJSON 的 Polygon 或 MultiPolygon")
+        return _("界址范围应为 GeoJSON 格式的多边形（类型为 Polygon 或 MultiPolygon）")
     polygons = value.get("coordinates")
     polygons = [polygons] if value["type"] == "Polygon" else polygons
     try:
@@ -412,7 +419,7 @@ class ParcelCommitment(TrackedModel):
         from .services import mandatory_problem
 
         super().clean()
-        if self.parcel_id and self.indicator and self.bound and self.value is not None:
+        if self.parcel_id and self.indicator and self.bound and stored(self.value):
             problem = mandatory_problem(self.parcel, self.indicator, self.bound, self.value)
             if problem:
                 raise ValidationError({"value": problem})

@@ -1,7 +1,7 @@
 from kaifaqu.core.excel import SheetColumn as C
 from kaifaqu.core.excel import SheetSpec
 
-from .models import IndicatorStandard, LandParcel, LandReserve, ParcelCommitment, mu
+from .models import IndicatorStandard, LandParcel, LandReserve, ParcelCommitment, mu, stored
 
 
 class IndicatorStandardSheet(SheetSpec):
@@ -72,19 +72,19 @@ class LandParcelSheet(SheetSpec):
 
         by_reserve = defaultdict(list)
         for rownum, inst, _before, _m, _new in staged:
-            if inst.reserve_id:
+            if inst.reserve_id and stored(inst.area):
                 by_reserve[inst.reserve_id].append((rownum, inst))
         errors = []
         for reserve_id, rows in by_reserve.items():
             reserve = rows[0][1].reserve
             staged_pks = [i.pk for _r, i in rows if i.pk]
-            stored = (
+            kept = (
                 LandParcel.objects.filter(reserve_id=reserve_id)
                 .exclude(pk__in=staged_pks)
                 .aggregate(s=Sum("area"))["s"]
                 or 0
             )
-            used = stored + reserve.infrastructure_area + sum(i.area for _r, i in rows)
+            used = kept + reserve.infrastructure_area + sum(i.area for _r, i in rows)
             if used > reserve.area:
                 for rownum, _inst in rows:
                     errors.append(

@@ -86,6 +86,10 @@ def _populate(zone, n: int) -> None:
     adjustment = f.SchemeAdjustmentFactory(scheme=scheme, name=f"模糊扣分项{n}")
     run = f.AssessmentRunFactory(scheme=scheme)
     apps.get_model("assessment.RunCase").objects.create(run=run, zone=zone, adjustment=adjustment)
+    f.IndicatorStandardFactory(industry_code=f"{40 + n}", industry_name=f"模糊行业{n}")
+    reserve = f.LandReserveFactory(zone=zone, name=f"模糊储备地块{n}")
+    parcel = f.LandParcelFactory(zone=zone, number=f"模糊宗地{n}", reserve=reserve)
+    f.ParcelCommitmentFactory(parcel=parcel)
 
 
 def build_world(zone_a, zone_b) -> dict:

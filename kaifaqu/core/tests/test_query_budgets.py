@@ -117,6 +117,10 @@ ANCHOR_EDITS = {
     "schemeadjustment": ("name", lambda i: f"扣分项{i:02d}"),
     "assessmentrun": ("data_year", lambda i: 2020 + i % 5),
     "runcase": ("note", lambda i: f"依据{i:02d}"),
+    "indicatorstandard": ("source", lambda i: f"依据{i:02d}"),
+    "landreserve": ("note", lambda i: f"备注{i:02d}"),
+    "landparcel": ("note", lambda i: f"备注{i:02d}"),
+    "parcelcommitment": ("note", lambda i: f"备注{i:02d}"),
     "promotionmode": ("order", lambda i: i + 1),
 }
 
@@ -173,6 +177,10 @@ class World:
         self.scheme = f.AssessmentSchemeFactory(name="预算考核方案", sub_group="")
         self.adjustment = f.SchemeAdjustmentFactory(scheme=self.scheme)
         self.run = f.AssessmentRunFactory(scheme=self.scheme)
+        self.reserve = f.LandReserveFactory(zone=self.zone, name="云冈东区储备地块", area=Decimal("5000"))
+        self.parcel = f.LandParcelFactory(
+            zone=self.zone, number="云冈2024-01号", reserve=self.reserve, buyer=self.enterprise, project=self.project
+        )
         self.anchors = {
             "city": self.city,
             "zone": self.zone,
@@ -216,6 +224,12 @@ class World:
             "schemeadjustment": self.adjustment,
             "assessmentrun": self.run,
             "runcase": RunCase.objects.create(run=self.run, zone=self.zone, adjustment=self.adjustment, cases=1),
+            "indicatorstandard": f.IndicatorStandardFactory(
+                industry_code="26", industry_name="化学原料和化学制品制造业"
+            ),
+            "landreserve": self.reserve,
+            "landparcel": self.parcel,
+            "parcelcommitment": f.ParcelCommitmentFactory(parcel=self.parcel),
         }
         ProgressAccess.objects.create(project=self.project)
         content = build(self.published)
@@ -304,6 +318,12 @@ class World:
         f.AssessmentRunFactory(scheme=scheme, data_year=2024)
         RunCase.objects.create(run=self.run, zone=near_zone, adjustment=self.adjustment, cases=2)
         f.ZoneFigureFactory(zone=near_zone, indicator=self.indicator, month=datetime.date(self.run.data_year, 12, 1))
+        # Land: a standard, a reserve and parcels in another zone; parcels from the anchor reserve with commitments.
+        f.IndicatorStandardFactory(industry_code=f"{13 + i % 30:02d}", year=2010 + i, industry_name=f"行业{i:02d}")
+        f.LandReserveFactory(zone=near_zone, name=f"储备地块{i:02d}")
+        f.LandParcelFactory(zone=near_zone, number=f"宗地{i:02d}", buyer=self.enterprise)
+        grown_parcel = f.LandParcelFactory(zone=self.zone, number=f"云冈宗地{i:02d}", reserve=self.reserve, area=1)
+        f.ParcelCommitmentFactory(parcel=grown_parcel)
         # The anchors' pages: related rows and history with foreign keys.
         a["monthlyreport"].corrections.create(
             field="this_month", old_value=i, new_value=100, reason="更正", corrected_by=agent
