@@ -151,6 +151,7 @@ def build(*, synthetic_enterprises: int = 300, seed: int = 2026) -> dict:
             _yungang_jingjinji(rng)
             _zone_figures()
             _assessment_scheme()
+            _land(rng)
             _published_bulletin()
     with transaction.atomic(), change_context(source=ChangeSource.COMMAND):
         _running_clocks(rng)
@@ -365,6 +366,65 @@ def _zone_figures() -> None:
                 value=Decimal(v),
                 reported_growth=Decimal(g) if g else None,
             )
+
+
+# The seeds' land: 云冈 sold 35 标准地 parcels of 3,332.20 亩 in 2020–2024 (seed 000); 高平 reserved 3,033 亩, used
+# 1,077 亩 for infrastructure and sold 1,272 亩 as 标准地 (seed 002). Industry classes of their leading industries.
+LAND = {
+    "云冈经济技术开发区": {
+        "parcels": 35,
+        "area": "3332.20",
+        "years": (2020, 2024),
+        "classes": ("36", "37", "39", "30"),
+    },
+    "高平经济技术开发区": {"parcels": 14, "area": "1272.00", "years": (2020, 2024), "classes": ("34", "35", "14")},
+}
+
+
+def _land(rng: random.Random) -> None:
+    from kaifaqu.land.models import LandParcel, LandReserve
+    from kaifaqu.land.services import save_parcel
+
+    for zone_name, spec in LAND.items():
+        zone = Zone.objects.filter(name=zone_name).first()
+        if zone is None:
+            continue
+        reserve = None
+        if zone_name.startswith("高平"):
+            reserve = LandReserve.objects.create(
+                zone=zone,
+                name="高平经开区先进装备制造园储备地块",
+                area=Decimal("3033.00"),
+                reserved_on=datetime.date(2019, 4, 18),
+                cost=Decimal("45495.00"),
+                source="米山镇、三甲镇村集体",
+                serviced=True,
+                infrastructure_area=Decimal("1077.00"),
+            )
+        total, n = Decimal(spec["area"]), spec["parcels"]
+        weights = [rng.randint(60, 140) for _ in range(n)]
+        areas = [(total * w / sum(weights)).quantize(Decimal("0.01")) for w in weights]
+        areas[-1] = total - sum(areas[:-1])
+        buyers = list(zone.enterprises.order_by("pk")[:n])
+        first, last = spec["years"]
+        for i, area in enumerate(areas):
+            year = first + i * (last - first + 1) // n
+            sold = datetime.date(year, rng.randint(3, 11), rng.randint(1, 28))
+            parcel = LandParcel(
+                zone=zone,
+                number=f"{zone.short_name or zone.name}{year}-{i + 1:02d}号",
+                area=area,
+                land_use="industrial",
+                industry_code=spec["classes"][i % len(spec["classes"])],
+                is_standard=True,
+                reserve=reserve,
+                status="producing" if year <= last - 2 else "started",
+                sale_way="listing",
+                sold_on=sold,
+                price=(area * Decimal(rng.randint(1500, 2300)) / 100).quantize(Decimal("0.01")),
+                buyer=buyers[i] if i < len(buyers) else None,
+            )
+            save_parcel(parcel, old=None)
 
 
 def _assessment_scheme() -> None:

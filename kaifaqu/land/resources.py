@@ -5,15 +5,15 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.core.views import Col, Related, Resource, Totals
-from kaifaqu.lib.units import tidy
 from kaifaqu.projects.resources import money_text
 
 from . import filters, forms, sheets
-from .models import IndicatorStandard, LandParcel, LandReserve, ParcelCommitment, average_price
+from .models import CENT, IndicatorStandard, LandParcel, LandReserve, ParcelCommitment, average_price
 
 
-def _plain(value) -> str:
-    return "—" if value is None else str(value)
+def cent(value) -> Decimal:
+    """A summed area or amount to 0.01, whatever the database's sum gives (SQLite: 3332.20000000000 or 1272)."""
+    return Decimal(value).quantize(CENT)
 
 
 class IndicatorStandardResource(Resource):
@@ -53,8 +53,8 @@ class LandReserveResource(Resource):
     @classmethod
     def totals(cls, qs, params):
         t = qs.aggregate(n=Count("id"), total_area=Sum("area"), infra=Sum("infrastructure_area"))
-        supplied = tidy(LandParcel.objects.filter(reserve__in=qs).aggregate(s=Sum("area"))["s"] or Decimal(0))
-        area, infra = tidy(t["total_area"] or Decimal(0)), tidy(t["infra"] or Decimal(0))
+        supplied = cent(LandParcel.objects.filter(reserve__in=qs).aggregate(s=Sum("area"))["s"] or Decimal(0))
+        area, infra = cent(t["total_area"] or Decimal(0)), cent(t["infra"] or Decimal(0))
         left = area - infra - supplied
         figures = {"count": t["n"], "area": area, "infrastructure": infra, "supplied": supplied, "left": left}
         shown = [
@@ -113,7 +113,7 @@ class LandParcelResource(Resource):
     def totals(cls, qs, params):
         """The filtered parcels' count, area, price and average price per 亩 (to 0.01 万元, rounded half up)."""
         t = qs.aggregate(n=Count("id"), total_area=Sum("area"), total_price=Sum("price"))
-        area, price = tidy(t["total_area"] or Decimal(0)), tidy(t["total_price"] or Decimal(0))
+        area, price = cent(t["total_area"] or Decimal(0)), cent(t["total_price"] or Decimal(0))
         avg = average_price(price, area)
         figures = {"count": t["n"], "area": area, "price": price, "average_price": avg}
         shown = [

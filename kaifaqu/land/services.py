@@ -12,9 +12,10 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kaifaqu.lib.units import percent, tidy
+from kaifaqu.lib.units import percent
 
 from .models import (
+    CENT,
     SOLD_STATUSES,
     Binding,
     IndicatorStandard,
@@ -184,7 +185,7 @@ def totals(zones, start: datetime.date, end: datetime.date, group: str | None = 
 
 def _land_totals(r: dict, zero: Decimal) -> LandTotals:
     def v(key):
-        return tidy(Decimal(r.get(key) or zero))  # SQLite sums decimals as 3332.20000000000
+        return Decimal(r.get(key) or zero).quantize(CENT)  # 亩 and 万元 to 0.01, whatever the database's sum gives
 
     return LandTotals(
         parcels_sold=int(v("n")),
