@@ -625,6 +625,66 @@ def bench_assess_run():
     print(f"assessment run page (published, frozen): median {med:.0f} ms (p90 {p90:.0f} ms)")
 
 
+def bench_land():
+    """土地供应与储备 of the province (and one zone) over 93 zones × 60 parcels sold in 2020–2025 and 2 reserves each:
+    the page's totals per city in three grouped queries (target: the province's land totals <= 150 ms median)."""
+    import random
+    from decimal import Decimal
+
+    from django.db import transaction
+    from django.test import Client
+
+    from kaifaqu.land.models import LandParcel, LandReserve
+    from kaifaqu.zones.models import Zone
+
+    rng = random.Random(11)
+    with transaction.atomic():
+        LandParcel.objects.all().delete()
+        LandReserve.objects.all().delete()
+        parcels = []
+        for zone in Zone.objects.all():
+            reserves = [
+                LandReserve.objects.create(
+                    zone=zone,
+                    name=f"储备地块{k}",
+                    area=Decimal(4000),
+                    reserved_on=datetime.date(2019, 3, 1),
+                    infrastructure_area=Decimal(1000),
+                )
+                for k in range(2)
+            ]
+            for i in range(60):
+                area = Decimal(rng.randint(1000, 8000)) / 100
+                parcels.append(
+                    LandParcel(
+                        zone=zone,
+                        number=f"{zone.pk}-{i:03d}",
+                        area=area,
+                        land_use="industrial" if i % 5 else "warehouse",
+                        is_standard=i % 4 != 0,
+                        reserve=reserves[i % 2] if i % 3 == 0 else None,
+                        status="sold",
+                        sale_way="listing",
+                        sold_on=datetime.date(2020 + i % 6, 1 + i % 12, 10),
+                        price=area * 18,
+                        price_per_mu=Decimal(18),
+                    )
+                )
+        LandParcel.objects.bulk_create(parcels)
+    print(f"land: {len(parcels)} parcels, {LandReserve.objects.count()} reserves")
+    c = Client()
+    c.force_login(province_user())
+    zone = Zone.objects.order_by("pk").first()
+    for label, url in (
+        ("province, 2020-2025", "/land/?since=2020&year=2025&month=12"),
+        ("province, one year", "/land/?year=2025&month=12"),
+        ("one zone", f"/land/?since=2020&year=2025&month=12&zone={zone.pk}"),
+    ):
+        assert c.get(url).status_code == 200, url
+        med, p90 = timed(lambda url=url: c.get(url))
+        print(f"land totals page {label}: median {med:.1f} ms (p90 {p90:.1f} ms; target <= 150 ms)")
+
+
 BENCHES = {
     "import": bench_import,
     "list": bench_list,
@@ -638,6 +698,7 @@ BENCHES = {
     "forecast": bench_forecast,
     "assess": bench_assess,
     "assess_run": bench_assess_run,
+    "land": bench_land,
 }
 
 if __name__ == "__main__":
