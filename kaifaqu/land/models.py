@@ -12,7 +12,7 @@ refused. A :class:`LandReserve` is land a zone has taken into its reserve (收�
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -25,6 +25,8 @@ from kaifaqu.zones.models import Zone, ZoneLevel
 POSITIVE_AREA = MinValueValidator(Decimal("0.01"), message=_("面积应大于0"))
 NON_NEGATIVE = MinValueValidator(0, message=_("不能为负数"))
 CENT = Decimal("0.01")
+# A class of the national economic industry classification (GB/T 4754): its two-digit code.
+INDUSTRY_CLASS = RegexValidator(r"^\d{2}$", message=_("行业代码应为两位数字（GB/T 4754 大类），如 26"))
 
 
 class LandIndicator(models.TextChoices):
@@ -70,6 +72,7 @@ class IndicatorStandard(TrackedModel):
         _("行业代码"),
         max_length=2,
         blank=True,
+        validators=[INDUSTRY_CLASS],
         help_text=_("国民经济行业分类（GB/T 4754）两位大类代码，如 26；留空为所有行业"),
     )
     industry_name = models.CharField(_("行业名称"), max_length=40, blank=True)
@@ -106,11 +109,6 @@ class IndicatorStandard(TrackedModel):
         return f"{self.get_indicator_display()} {self.get_bound_display()}{_plain(self.value)}" + (
             f"（{scope}）" if scope else ""
         )
-
-    def clean(self):
-        super().clean()
-        if self.industry_code and not (len(self.industry_code) == 2 and self.industry_code.isdigit()):
-            raise ValidationError({"industry_code": _("行业代码应为两位数字（GB/T 4754 大类），如 26")})
 
     @property
     def specificity(self) -> int:
@@ -243,7 +241,11 @@ class LandParcel(TrackedModel):
     area = models.DecimalField(_("面积（亩）"), max_digits=12, decimal_places=2, validators=[POSITIVE_AREA])
     land_use = models.CharField(_("土地用途"), max_length=16, choices=LandUse.choices, default=LandUse.INDUSTRIAL)
     industry_code = models.CharField(
-        _("行业代码"), max_length=2, blank=True, help_text=_("GB/T 4754 两位大类代码，控制指标按此建议")
+        _("行业代码"),
+        max_length=2,
+        blank=True,
+        validators=[INDUSTRY_CLASS],
+        help_text=_("GB/T 4754 两位大类代码，控制指标按此建议"),
     )
     is_standard = models.BooleanField(_("标准地"), default=True, help_text=_("按控制指标出让的“标准地”"))
     reserve = models.ForeignKey(
@@ -322,8 +324,6 @@ class LandParcel(TrackedModel):
             errors["reserve"] = _("储备地块不属于所选开发区")
         if self.project_id and self.zone_id and self.project.zone_id != self.zone_id:
             errors["project"] = _("项目不属于所选开发区")
-        if self.industry_code and not (len(self.industry_code) == 2 and self.industry_code.isdigit()):
-            errors["industry_code"] = _("行业代码应为两位数字（GB/T 4754 大类），如 26")
         if self.sold:
             for name in ("sale_way", "sold_on", "price"):
                 if getattr(self, name) in (None, ""):

@@ -86,26 +86,8 @@ class LandParcelResource(Resource):
         Col("buyer", sort="buyer__name"),
     ]
     list_select_related = ("zone", "buyer")
-    detail_fields = (
-        "zone",
-        "park",
-        "number",
-        "location",
-        "longitude",
-        "latitude",
-        "area",
-        "land_use",
-        "industry_code",
-        "is_standard",
-        "reserve",
-        "status",
-        "sale_way",
-        "sold_on",
-        "price",
-        "price_per_mu",
-        "buyer",
-        "project",
-        "note",
+    detail_fields = tuple(
+        name for f in forms.PARCEL_FIELDS if f != "boundary" for name in ((f, "price_per_mu") if f == "price" else (f,))
     )
     related = [Related(_("控制指标承诺"), "commitments", ("indicator", "bound", "value", "standard_value", "note"))]
 
